@@ -1,0 +1,1 @@
+export function run(_argv: string[]): void { throw new Error("not implemented yet"); }
