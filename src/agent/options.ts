@@ -7,7 +7,8 @@
 import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log';
 
 export const DEFAULT_DB = 'unix:/var/run/openvswitch/db.sock';
-export const DEFAULT_CTL_SOCKET = '/var/run/openvswitch/ovs-hwol-agent.ctl';
+export { DEFAULT_CTL_SOCKET } from '../control/defaults';
+import { DEFAULT_CTL_SOCKET } from '../control/defaults';
 /** Largest allowed --max-hw-ports: hw-port-ids must fit FLOW_ID_PORT_MASK (0x7FFF). */
 export const MAX_HW_PORTS_LIMIT = 0x7fff;
 

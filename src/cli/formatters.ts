@@ -1,0 +1,118 @@
+/**
+ * Human output of ovs-hwol-ctl, one function per method result. Each takes the result as the agent
+ * sent it (unknown: never trusted to match the schema) and falls back to the generic readable
+ * rendering when the shape is not the expected one, so a newer agent never breaks an older CLI.
+ */
+import type { AgentShowResult, FlowDelResult, FlowPutResult, PacketInjectResult, PortsShowResult } from '../control/api-types';
+import { duration, hex, readable, table } from './format';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function dash(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '-';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? '-';
+}
+
+/** agent/show: a headline, then backend, flow source, socket and the OVSDB session; unknown fields after. */
+export function formatAgentShow(result: unknown): string {
+  if (!isObject(result) || typeof result.version !== 'string' || !isObject(result.db)) return readable(result);
+  const r = result as unknown as AgentShowResult & Record<string, unknown>;
+  const lines: string[] = [];
+  const pid = typeof r.pid === 'number' ? ` (pid ${r.pid})` : '';
+  const up = typeof r.uptimeSeconds === 'number' ? `, up ${duration(r.uptimeSeconds)}` : '';
+  lines.push(`ovs-hwol-agent ${r.version}${pid}${up}`);
+  lines.push(`backend: ${dash(r.backend)}${r.profile ? `, profile ${r.profile}` : ''}`);
+  if (r.flowSource !== undefined) lines.push(`flow source: ${dash(r.flowSource)}`);
+  if (r.ctlSocket !== undefined) lines.push(`control socket: ${dash(r.ctlSocket)}`);
+  const db = r.db as AgentShowResult['db'] & Record<string, unknown>;
+  lines.push(`db: ${dash(db.remote)}`);
+  const state = [dash(db.state)];
+  if (db.connected !== undefined) state.push(db.connected ? `connected${db.currentRemote ? ` to ${db.currentRemote}` : ''}` : 'not connected');
+  if (db.clustered) state.push(db.leader === true ? 'clustered, leader' : db.leader === false ? 'clustered, follower' : 'clustered');
+  lines.push(`  state: ${state.join(', ')}`);
+  if (db.txnId) lines.push(`  txn id: ${db.txnId}`);
+  if (db.monitorMethod) lines.push(`  monitor: ${db.monitorMethod}`);
+  if (db.error) lines.push(`  error: ${db.error}`);
+  const knownDb = new Set(['remote', 'state', 'connected', 'currentRemote', 'clustered', 'leader', 'txnId', 'monitorMethod', 'error']);
+  for (const [k, v] of Object.entries(db)) if (!knownDb.has(k)) lines.push(readable({ [k]: v }, '  '));
+  const known = new Set(['version', 'pid', 'uptimeSeconds', 'backend', 'profile', 'flowSource', 'ctlSocket', 'db']);
+  for (const [k, v] of Object.entries(r)) if (!known.has(k)) lines.push(readable({ [k]: v }));
+  return lines.join('\n');
+}
+
+/** ports/show: a table of the interfaces, then one `hw-port-id N -> odp port M` line per map entry. */
+export function formatPortsShow(result: unknown): string {
+  if (!isObject(result) || !Array.isArray(result.ports) || !isObject(result.hwLocalPortMap)) return readable(result);
+  const r = result as unknown as PortsShowResult;
+  const rows = r.ports.map((p) => [dash(p.name), p.type === '' ? 'system' : dash(p.type), dash(p.odpPort), dash(p.hwPortId), dash(p.state), p.reason ?? '']);
+  const out = [r.ports.length === 0 ? 'no interfaces' : table(['NAME', 'TYPE', 'ODP PORT', 'HW-PORT-ID', 'STATE', 'REASON'], rows)];
+  const entries = Object.entries(r.hwLocalPortMap).sort(([a], [b]) => Number(a) - Number(b));
+  out.push(entries.length === 0 ? 'hw_local_port_map: empty' : 'hw_local_port_map:');
+  for (const [hw, odp] of entries) out.push(`  hw-port-id ${hw} -> odp port ${String(odp)}`);
+  return out.join('\n');
+}
+
+/** log/set: the new level and the previous one. */
+export function formatLogSet(result: unknown, params: unknown): string {
+  const level = isObject(params) ? String(params.level) : '?';
+  if (!isObject(result) || typeof result.previous !== 'string') return readable(result);
+  return `log level: ${level} (was ${result.previous})`;
+}
+
+/** flow/put: one line per flow: `ufid:U offloaded (flow_id N, mark 0x...)` or `ufid:U software: reason`. */
+export function formatFlowPut(result: unknown): string {
+  if (!isObject(result) || !Array.isArray(result.flows)) return readable(result);
+  return (result as unknown as FlowPutResult).flows
+    .map((f) => {
+      const details = [f.flowId !== undefined ? `flow_id ${f.flowId}` : '', f.mark !== undefined ? `mark ${hex(f.mark)}` : ''].filter((s) => s !== '');
+      return `ufid:${f.ufid} ${f.state}${details.length ? ` (${details.join(', ')})` : ''}${f.reason ? `: ${f.reason}` : ''}`;
+    })
+    .join('\n');
+}
+
+/** flow/del: one line per ufid: deleted or not found. */
+export function formatFlowDel(result: unknown): string {
+  if (!isObject(result) || !Array.isArray(result.flows)) return readable(result);
+  return (result as unknown as FlowDelResult).flows.map((f) => `ufid:${f.ufid} ${f.deleted ? 'deleted' : 'not found'}`).join('\n');
+}
+
+/**
+ * flow/dump: one line per flow in the style of `dpctl/dump-flows -m`:
+ * `ufid:U, MATCH, packets:N, bytes:N, used:T, offloaded:yes, dp:hw, actions:A`.
+ * Accepts an array of records or `{flows: [...]}`; records without match/actions fall back to readable text.
+ */
+export function formatFlowDump(result: unknown): string {
+  const records = Array.isArray(result) ? result : isObject(result) && Array.isArray(result.flows) ? result.flows : undefined;
+  if (!records) return readable(result);
+  if (records.length === 0) return 'no flows';
+  return records
+    .map((rec: unknown) => {
+      if (!isObject(rec) || typeof rec.match !== 'string' || typeof rec.actions !== 'string') return readable(rec);
+      const stats = isObject(rec.stats) ? rec.stats : {};
+      const parts: string[] = [];
+      if (typeof rec.ufid === 'string') parts.push(`ufid:${rec.ufid}`);
+      parts.push(rec.match);
+      parts.push(`packets:${dash(stats.packets ?? 0)}`, `bytes:${dash(stats.bytes ?? 0)}`);
+      if (stats.used !== undefined) parts.push(`used:${dash(stats.used)}`);
+      const offloaded = rec.state === 'offloaded';
+      parts.push(`offloaded:${offloaded ? 'yes' : 'no'}`, `dp:${offloaded ? 'hw' : 'ovs'}`, `actions:${rec.actions}`);
+      return parts.join(', ');
+    })
+    .join('\n');
+}
+
+/** packet/inject: one line per packet, then the totals. */
+export function formatPacketInject(result: unknown): string {
+  if (!isObject(result) || !Array.isArray(result.packets)) return readable(result);
+  const r = result as unknown as PacketInjectResult;
+  const lines = r.packets.map((p, i) => {
+    if (!p.hit) return `packet ${i + 1}: miss`;
+    const details = [p.ufid ? `ufid:${p.ufid}` : '', p.mark !== undefined ? `mark ${hex(p.mark)}` : '', p.outPort !== undefined ? `output ${String(p.outPort)}` : ''];
+    return `packet ${i + 1}: hit ${details.filter((s) => s !== '').join(', ')}`.trimEnd();
+  });
+  lines.push(`hits: ${dash(r.hits)}, misses: ${dash(r.misses)}`);
+  return lines.join('\n');
+}
