@@ -85,6 +85,12 @@ export class OvsdbServer {
     await this.signal('SIGKILL');
   }
 
+  /** Stops the server and removes its directory (tests; the sandbox keeps its files). */
+  async destroy(): Promise<void> {
+    await this.stop();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
   /** Runs ovs-vsctl against this server. */
   vsctl(...args: string[]): Promise<string> {
     return vsctl(this.remote, ...args);
@@ -134,13 +140,22 @@ export class OvsdbCluster {
     return this.members.map((m) => m.remote).join(',');
   }
 
-  /** Runs ovs-vsctl against the whole cluster (it finds the leader). */
+  /**
+   * Runs ovs-vsctl against the members that are running (it finds the leader). ovs-vsctl gives up
+   * on a refused connection instead of trying the next remote, so stopped members are left out.
+   */
   vsctl(...args: string[]): Promise<string> {
-    return vsctl(this.remotes, ...args);
+    return vsctl(this.members.filter((m) => m.pid !== undefined).map((m) => m.remote).join(','), '--retry', ...args);
   }
 
   async stop(): Promise<void> {
     await Promise.all(this.members.map((m) => m.stop()));
+  }
+
+  /** Stops every member and removes the cluster's directory. */
+  async destroy(): Promise<void> {
+    await this.stop();
+    fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -159,6 +174,11 @@ export async function startOvsdbCluster(size = 3, dir = makeTempDir('ovs-hwol-cl
   // Members other than the first only become usable once they have joined; start them together.
   await Promise.all(members.map((m) => m.start()));
   const cluster = new OvsdbCluster(dir, members);
+  // A member whose first join attempt came too early retries seconds later: wait until every member
+  // has joined, or killing one of them could leave the others without a majority.
+  for (const m of members) {
+    await waitFor(`${m.name} to join the cluster`, () => run('ovs-appctl', ['-t', m.ctlPath, 'cluster/status', 'Open_vSwitch']).then((out) => /Status: cluster member/.test(out)), 30_000, 100);
+  }
   await waitFor('the cluster to accept a write', () => cluster.vsctl('init').then(() => true), 30_000, 100);
   return cluster;
 }

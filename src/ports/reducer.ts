@@ -1,0 +1,408 @@
+/**
+ * The port-table reducer: Interface row changes (and, optionally, the datapath's port numbers) in, a new
+ * immutable `PortTable` snapshot out. Pure in the sense that matters for RxJS `scan`: no I/O, no clock, the
+ * result depends only on the inputs in order. It is incremental: the state keeps mutable indexes (rows by
+ * uuid, claims by hw-port-id, an odp port bitmap) and each input costs O(rows it changes), not O(all rows).
+ * The state object belongs to one `scan`; the snapshots it emits (`state.table`) never change afterwards.
+ *
+ * Rules (DESIGN.md §3 "hw-port-id rules"), checked in this order for each interface:
+ * 1. the row cannot be decoded -> error (reason names the column);
+ * 2. no `options:hw-port-id` -> disabled, no reason;
+ * 3. its type is not in `offloadTypes` -> disabled, reason names the type (OVS reads hw-port-id only for
+ *    dpdk interfaces, so the value is not even looked at);
+ * 4. the value is not a base-10 integer in 0..maxHwPorts-1 -> invalid, reason quotes it;
+ * 5. it has no datapath port -> disabled, reason says why;
+ * 6. otherwise it claims the hw-port-id: the interface holding that id keeps it (ready), a newcomer is in
+ *    conflict (reason names the holder) and takes over when the holder lets go (its value changes, the option is
+ *    removed, any rule above stops it, the row is deleted). Claims that arrive in the same input, and waiting
+ *    newcomers when the holder lets go, are decided by the lowest odp port (then name, then uuid).
+ *
+ * Datapath port numbers: either the agent's own (see odp-allocator.ts: ofport_request when set and free, else the
+ * lowest free >= 1; patch ports get none; stable while the row lives, even if ofport_request changes; freed on
+ * delete), or, in mirror mode, the latest name -> odp port map of the real datapath. Within one input, deletions
+ * are applied first (as ovs-vswitchd removes ports before adding new ones), then the new interfaces with an
+ * ofport_request take their numbers, then the others, each in the order the changes arrived (for an initial
+ * snapshot, the server's uuid-hash order, much as ovs-vswitchd adds ports in hash order: without ofport_request
+ * the numbers are stable for the same database but not predictable from names).
+ *
+ * Cost of one input with k changed rows: O(k) for rows, claims and the map, plus O(n/64 + 64·k) to derive the
+ * persistent lists. An input that changes more than max(256, n/8) rows rebuilds the lists instead; the port
+ * list is then sorted lazily, on first use (ports/show, lookups by name, or the next incremental change).
+ */
+import type { RowChange } from '../ovsdb/row-change.js';
+import { ChunkedList } from './chunked-list.js';
+import { ClaimBook, type Claimant } from './claims.js';
+import type { PortsConfig } from './config.js';
+import { parseHwPortId, type HwPortIdResult } from './hw-port-id.js';
+import { decodeInterfaceRow } from './interface-row.js';
+import { OdpPortAllocator } from './odp-allocator.js';
+import { PortTable, compareHwMapEntries, comparePorts, type HwMapEntry, type PortChange, type PortEntry, type PortState } from './port-table.js';
+
+/** One input: the row changes of one OVSDB update (one transaction or the initial snapshot), or a datapath map. */
+export type PortsInput = readonly RowChange[] | ReadonlyMap<string, number>;
+
+/** The OVSDB table whose rows are read; changes of other tables are ignored. */
+export const INTERFACE_TABLE = 'Interface';
+
+/** Raised when the reducer is used against its contract (not for bad rows, which become 'error' entries). */
+export class PortsUsageError extends Error {
+  override readonly name = 'PortsUsageError';
+}
+
+export interface PortsStateOptions {
+  /**
+   * true: datapath port numbers come only from name -> odp maps given as inputs (a mirrored ovs-vswitchd);
+   * until the first map every interface has odpPort null. false (default): the agent numbers ports itself.
+   */
+  readonly mirrorOdpPorts?: boolean;
+}
+
+const ABSENT: HwPortIdResult = Object.freeze({ status: 'absent' });
+const NO_ODP = -1;
+
+interface Iface extends Claimant {
+  readonly uuid: string;
+  name: string;
+  type: string;
+  error: string | undefined;
+  ofportRequest: number | undefined;
+  hw: HwPortIdResult;
+  /** The number the agent's allocator gave it (own numbering only). */
+  ownOdp: number | null;
+  /** The effective datapath port. */
+  odpPort: number | null;
+  /** Its entry in the current table (undefined until first committed). */
+  entry: PortEntry | undefined;
+  /** The sequence number of the last batch that listed it in `touched` (a set without a Set). */
+  mark: number;
+  deleted: boolean;
+}
+
+interface Batch {
+  readonly seq: number;
+  /** Rows inserted or modified by this input (or whose odp port changed), then rows whose entry may change. */
+  readonly touched: Iface[];
+  /** Entries of rows deleted by this input. */
+  readonly removed: PortEntry[];
+  /** hw-port-ids whose holder or waiters may have changed. */
+  readonly ids: number[];
+}
+
+/** Above this many changes in one input, lists are rebuilt instead of edited one entry at a time. */
+function rebuildThreshold(size: number): number {
+  return Math.max(256, size >>> 3);
+}
+
+export class PortsState {
+  /** The latest snapshot. */
+  table: PortTable;
+
+  private readonly offloadTypes: ReadonlySet<string>;
+  private readonly offloadTypesText: string;
+  private readonly ifaces = new Map<string, Iface>();
+  private readonly claims: ClaimBook<Iface>;
+  /** hw-port-id -> odp port of its holder (NO_ODP when not in the map); mirrors table.hwMapList. */
+  private readonly hwMap: Float64Array;
+  private readonly allocator: OdpPortAllocator | undefined;
+  private odpPorts: ReadonlyMap<string, number> | undefined;
+  private seq = 0;
+  /** idMark[id] === batch.seq when id is listed in batch.ids. */
+  private readonly idMark: Uint32Array;
+
+  constructor(
+    readonly config: PortsConfig,
+    options: PortsStateOptions = {},
+  ) {
+    this.offloadTypes = new Set(config.offloadTypes);
+    this.offloadTypesText = config.offloadTypes.length > 0 ? config.offloadTypes.join(', ') : 'none';
+    this.allocator = options.mirrorOdpPorts === true ? undefined : new OdpPortAllocator();
+    this.claims = new ClaimBook(config.maxHwPorts);
+    this.hwMap = new Float64Array(config.maxHwPorts).fill(NO_ODP);
+    this.idMark = new Uint32Array(config.maxHwPorts);
+    this.table = PortTable.empty();
+  }
+
+  /** Applies one input; `this.table` is replaced when (and only when) the table changed. Returns this. */
+  apply(input: PortsInput): this {
+    if (input instanceof Map) this.applyOdpPorts(input as ReadonlyMap<string, number>);
+    else this.applyRows(input as readonly RowChange[]);
+    return this;
+  }
+
+  /**
+   * OVSDB sends at most one change per row in an update. Should a row appear more than once, its changes are
+   * applied in order, deletions first: a non-delete change wins over a delete.
+   */
+  private applyRows(changes: readonly RowChange[]): void {
+    const batch = this.newBatch();
+    let relevant = false;
+    for (const change of changes) {
+      if (change.table !== INTERFACE_TABLE) continue;
+      relevant = true;
+      if (change.event === 'delete') this.deleteIface(change.uuid, batch);
+    }
+    if (!relevant) return;
+    const needOdp: Iface[] = [];
+    for (const change of changes) {
+      if (change.table === INTERFACE_TABLE && change.event !== 'delete') this.upsertIface(change, batch, needOdp);
+    }
+    this.assignOdpPorts(needOdp);
+    this.commit(batch);
+  }
+
+  private applyOdpPorts(map: ReadonlyMap<string, number>): void {
+    if (this.allocator !== undefined) {
+      throw new PortsUsageError('a datapath port map was given to a port table that numbers ports itself (create it with mirrorOdpPorts)');
+    }
+    this.odpPorts = map;
+    const batch = this.newBatch();
+    for (const iface of this.ifaces.values()) {
+      const odp = map.get(iface.name) ?? null;
+      if (odp !== iface.odpPort) {
+        iface.odpPort = odp;
+        this.touch(batch, iface);
+      }
+    }
+    this.commit(batch);
+  }
+
+  private newBatch(): Batch {
+    this.seq = (this.seq + 1) >>> 0 || 1;
+    return { seq: this.seq, touched: [], removed: [], ids: [] };
+  }
+
+  private touch(batch: Batch, iface: Iface): void {
+    if (iface.mark !== batch.seq) {
+      iface.mark = batch.seq;
+      batch.touched.push(iface);
+    }
+  }
+
+  private touchId(batch: Batch, id: number | undefined): void {
+    if (id !== undefined && this.idMark[id] !== batch.seq) {
+      this.idMark[id] = batch.seq;
+      batch.ids.push(id);
+    }
+  }
+
+  private deleteIface(uuid: string, batch: Batch): void {
+    const iface = this.ifaces.get(uuid);
+    if (iface === undefined) return;
+    this.touchId(batch, this.claims.leave(iface));
+    if (iface.ownOdp !== null) this.allocator?.release(iface.ownOdp);
+    this.ifaces.delete(uuid);
+    iface.deleted = true;
+    if (iface.entry !== undefined) batch.removed.push(iface.entry);
+  }
+
+  private upsertIface(change: RowChange, batch: Batch, needOdp: Iface[]): void {
+    const decoded = decodeInterfaceRow(change.row);
+    let iface = this.ifaces.get(change.uuid);
+    if (iface === undefined) {
+      iface = {
+        uuid: change.uuid, name: '', type: '', error: undefined, ofportRequest: undefined, hw: ABSENT,
+        ownOdp: null, odpPort: null, claim: undefined, slot: -1, entry: undefined, mark: 0, deleted: false,
+      };
+      this.ifaces.set(change.uuid, iface);
+    }
+    iface.name = decoded.name ?? change.uuid;
+    iface.type = decoded.type ?? '';
+    if (decoded.error !== undefined) {
+      iface.error = decoded.error;
+      iface.hw = ABSENT;
+    } else {
+      iface.error = undefined;
+      iface.ofportRequest = decoded.ofportRequest;
+      iface.hw = parseHwPortId(decoded.options['hw-port-id'], this.config.maxHwPorts);
+    }
+    this.touch(batch, iface);
+    if (this.allocator !== undefined) {
+      if (iface.type === 'patch') {
+        if (iface.ownOdp !== null) this.allocator.release(iface.ownOdp);
+        iface.ownOdp = iface.odpPort = null;
+      } else if (iface.ownOdp === null) {
+        needOdp.push(iface);
+      }
+    } else {
+      iface.odpPort = this.odpPorts?.get(iface.name) ?? null;
+    }
+  }
+
+  private assignOdpPorts(needOdp: readonly Iface[]): void {
+    const allocator = this.allocator;
+    if (allocator === undefined) return;
+    for (const iface of needOdp) {
+      if (iface.ofportRequest !== undefined && iface.ownOdp === null) {
+        iface.ownOdp = iface.odpPort = allocator.allocate(iface.ofportRequest);
+      }
+    }
+    for (const iface of needOdp) {
+      if (iface.ownOdp === null) iface.ownOdp = iface.odpPort = allocator.allocate();
+    }
+  }
+
+  /** Claims, elections, entries and the new snapshot for everything the batch touched. */
+  private commit(batch: Batch): void {
+    const { touched, ids } = batch;
+    const inputCount = touched.length;
+    for (let i = 0; i < inputCount; i++) {
+      const iface = touched[i];
+      const want = this.wantedClaim(iface);
+      if (want !== iface.claim) {
+        this.touchId(batch, this.claims.leave(iface));
+        if (want !== undefined) {
+          this.claims.join(iface, want);
+          this.touchId(batch, want);
+        }
+      } else if (want !== undefined && iface.slot === -1) {
+        this.touchId(batch, want); // a holder: its odp port or name may have changed (map, waiters' reasons)
+      }
+    }
+
+    const mapIds: number[] = [];
+    const mapBefore: number[] = [];
+    for (const id of ids) {
+      const winner = this.claims.elect(id);
+      if (winner !== undefined) this.touch(batch, winner);
+      for (const waiter of this.claims.waiters(id)) this.touch(batch, waiter);
+      const odp = this.claims.holder(id)?.odpPort ?? NO_ODP;
+      const previous = this.hwMap[id];
+      if (odp !== previous) {
+        this.hwMap[id] = odp;
+        mapIds.push(id);
+        mapBefore.push(previous);
+      }
+    }
+
+    const changes: PortChange[] = batch.removed.map((before) => ({ before }));
+    for (const iface of touched) {
+      if (iface.deleted) continue;
+      const after = this.entryFor(iface);
+      const before = iface.entry;
+      if (before === undefined) changes.push({ after });
+      else if (!sameEntry(before, after)) changes.push({ before, after });
+      else continue;
+      iface.entry = after;
+    }
+    if (changes.length === 0 && mapIds.length === 0) return;
+    this.table = new PortTable(
+      this.table.lineage,
+      this.table.version + 1,
+      this.nextPortList(changes),
+      this.ifaces.size,
+      this.nextHwMapList(mapIds, mapBefore),
+      changes,
+    );
+  }
+
+  private nextPortList(changes: readonly PortChange[]): ChunkedList<PortEntry> | (() => ChunkedList<PortEntry>) {
+    const current = this.table;
+    if (changes.length > rebuildThreshold(current.size)) {
+      const entries: PortEntry[] = [];
+      for (const iface of this.ifaces.values()) if (iface.entry !== undefined) entries.push(iface.entry);
+      return () => ChunkedList.fromSorted(entries.sort(comparePorts));
+    }
+    return applyChanges(current.portList, changes, comparePorts);
+  }
+
+  /** `ids`: the hw-port-ids whose map entry changed; `before`: their previous odp ports (this.hwMap has the new). */
+  private nextHwMapList(ids: readonly number[], before: readonly number[]): ChunkedList<HwMapEntry> {
+    const current = this.table.hwMapList;
+    if (ids.length === 0) return current;
+    if (ids.length > rebuildThreshold(current.size)) {
+      const entries: HwMapEntry[] = [];
+      const hwMap = this.hwMap;
+      for (let id = 0; id < hwMap.length; id++) if (hwMap[id] !== NO_ODP) entries.push({ hwPortId: id, odpPort: hwMap[id] });
+      return ChunkedList.fromSorted(entries);
+    }
+    const changes = ids.map((hwPortId, i) => ({
+      before: before[i] === NO_ODP ? undefined : { hwPortId, odpPort: before[i] },
+      after: this.hwMap[hwPortId] === NO_ODP ? undefined : { hwPortId, odpPort: this.hwMap[hwPortId] },
+    }));
+    return applyChanges(current, changes, compareHwMapEntries);
+  }
+
+  private wantedClaim(iface: Iface): number | undefined {
+    if (iface.error !== undefined || iface.hw.status !== 'enabled') return undefined;
+    if (!this.offloadTypes.has(iface.type) || iface.odpPort === null) return undefined;
+    return iface.hw.id;
+  }
+
+  private entryFor(iface: Iface): PortEntry {
+    const hw = iface.hw;
+    let state: PortState;
+    let reason: string | undefined;
+    if (iface.error !== undefined) {
+      state = 'error';
+      reason = `malformed Interface row: ${iface.error}`;
+    } else if (hw.status === 'absent') {
+      state = 'disabled';
+    } else if (!this.offloadTypes.has(iface.type)) {
+      state = 'disabled';
+      reason = `type ${JSON.stringify(iface.type)} is not offloadable (offload types: ${this.offloadTypesText}); hw-port-id ignored`;
+    } else if (hw.status === 'invalid') {
+      state = 'invalid';
+      reason = hw.reason;
+    } else if (iface.odpPort === null) {
+      state = 'disabled';
+      reason = this.noOdpReason(iface);
+    } else {
+      const holder = this.claims.holder(hw.id);
+      if (holder === iface) {
+        state = 'ready';
+      } else {
+        state = 'conflict';
+        reason = `hw-port-id ${hw.id} is held by ${holder?.name ?? '(nobody)'}`;
+      }
+    }
+    const hwPortId = hw.status === 'enabled' ? hw.id : null;
+    const { name, type, uuid, odpPort } = iface;
+    return Object.freeze(
+      reason === undefined
+        ? { name, type, uuid, odpPort, hwPortId, state }
+        : { name, type, uuid, odpPort, hwPortId, state, reason },
+    );
+  }
+
+  private noOdpReason(iface: Iface): string {
+    if (this.allocator === undefined) return `no datapath port named ${iface.name} in the datapath`;
+    if (iface.type === 'patch') return 'patch ports have no datapath port';
+    return 'no free datapath port number';
+  }
+}
+
+/** Creates the seed of a `scan`. Create one per subscription: the state is mutated in place. */
+export function createPortsState(config: PortsConfig, options?: PortsStateOptions): PortsState {
+  return new PortsState(config, options);
+}
+
+/**
+ * The reducer for `scan`: applies one input and returns the (same, updated) state. Never throws for bad rows;
+ * throws PortsUsageError for a datapath map given to a state that numbers ports itself.
+ */
+export function reducePorts(state: PortsState, input: PortsInput): PortsState {
+  return state.apply(input);
+}
+
+function sameEntry(a: PortEntry, b: PortEntry): boolean {
+  return (
+    a.name === b.name &&
+    a.type === b.type &&
+    a.uuid === b.uuid &&
+    a.odpPort === b.odpPort &&
+    a.hwPortId === b.hwPortId &&
+    a.state === b.state &&
+    a.reason === b.reason
+  );
+}
+
+function applyChanges<T>(list: ChunkedList<T>, changes: readonly { before?: T; after?: T }[], compare: (a: T, b: T) => number): ChunkedList<T> {
+  if (changes.length === 0) return list;
+  const editor = list.edit(compare);
+  for (const { before, after } of changes) {
+    if (before !== undefined && after !== undefined) editor.replace(before, after);
+    else if (before !== undefined) editor.remove(before);
+    else if (after !== undefined) editor.insert(after);
+  }
+  return editor.finish();
+}
