@@ -1,0 +1,116 @@
+/**
+ * Writes {@link Action}s as OVS 3.1's format_odp_actions() does. The empty list is `drop`.
+ */
+import { formatIpv4, formatIpv6, formatMac } from './addr';
+import { OdpFormatError } from './errors';
+import { formatKeyAttr } from './key-format';
+import type { Action, CtAction, CtNat, IpAddr, Port, UserspaceAction } from './model';
+import { dec, hex0x, hexAlt, hexBig, hexU128 } from './numfmt';
+import { formatTnlPush } from './tnl-push';
+
+const ALL128 = (1n << 128n) - 1n;
+
+function fPort(p: Port): string {
+  return typeof p === 'number' ? dec(p) : p;
+}
+
+function fAddr(a: IpAddr, bracket: boolean): string {
+  if (typeof a === 'number') return formatIpv4(a);
+  return bracket ? '[' + formatIpv6(a) + ']' : formatIpv6(a);
+}
+
+function fNat(n: CtNat): string {
+  if (n.type === undefined) return 'nat';
+  let s = 'nat(' + n.type;
+  if (n.addrMin !== undefined) {
+    const bracket = typeof n.addrMin !== 'number' && n.protoMin !== undefined && n.protoMin !== 0;
+    s += '=' + fAddr(n.addrMin, bracket);
+    if (n.addrMax !== undefined) s += '-' + fAddr(n.addrMax, bracket);
+    if (n.protoMin) {
+      s += ':' + dec(n.protoMin);
+      if (n.protoMax && n.protoMax !== n.protoMin) s += '-' + dec(n.protoMax);
+    }
+  }
+  if (n.persistent) s += ',persistent';
+  if (n.hash) s += ',hash';
+  if (n.random) s += ',random';
+  return s + ')';
+}
+
+function fCt(a: CtAction): string {
+  let s = '';
+  if (a.commit) s += ',commit';
+  if (a.forceCommit) s += ',force_commit';
+  if (a.zone) s += ',zone=' + dec(a.zone);
+  if (a.mark) s += ',mark=' + hexAlt(a.mark.value) + '/' + hexAlt(a.mark.mask);
+  if (a.label) s += ',label=' + hexU128(a.label.value) + (a.label.mask === ALL128 ? '' : '/' + hexU128(a.label.mask));
+  if (a.helper !== undefined) s += ',helper=' + a.helper;
+  if (a.timeout !== undefined) s += ',timeout=' + a.timeout;
+  if (a.nat) s += ',' + fNat(a.nat);
+  return s === '' ? 'ct' : 'ct(' + s.substring(1) + ')';
+}
+
+function fUserspace(a: UserspaceAction): string {
+  let s = 'userspace(pid=' + dec(a.pid);
+  const c = a.cookie;
+  if (c) {
+    switch (c.type) {
+      case 'sFlow': s += ',sFlow(vid=' + dec(c.vid) + ',pcp=' + dec(c.pcp) + ',output=' + dec(c.output) + ')'; break;
+      case 'slow_path': s += ',slow_path(' + c.reasons + ')'; break;
+      case 'flow_sample':
+        s += ',flow_sample(probability=' + dec(c.probability) + ',collector_set_id=' + dec(c.collectorSetId) + ',obs_domain_id=' +
+          dec(c.obsDomainId) + ',obs_point_id=' + dec(c.obsPointId) + ',output_port=' + fPort(c.outputPort) +
+          (c.direction ? ',' + c.direction : '') + ')';
+        break;
+      case 'ipfix': s += ',ipfix(output_port=' + fPort(c.outputPort) + ')'; break;
+      case 'controller':
+        s += ',controller(reason=' + dec(c.reason) + ',dont_send=' + dec(c.dontSend) + ',continuation=' + dec(c.continuation) +
+          ',recirc_id=' + dec(c.recircId) + ',rule_cookie=' + hexBig(c.ruleCookie, true) + ',controller_id=' + dec(c.controllerId) +
+          ',max_len=' + dec(c.maxLen) + ')';
+        break;
+      case 'userdata': s += ',userdata(' + c.hex + ')'; break;
+    }
+  }
+  if (a.actions) s += ',actions';
+  if (a.tunnelOutPort !== undefined) s += ',tunnel_out_port=' + fPort(a.tunnelOutPort);
+  return s + ')';
+}
+
+/** One action as OVS writes it. */
+export function formatAction(a: Action): string {
+  switch (a.kind) {
+    case 'output': return fPort(a.port);
+    case 'drop': return 'drop';
+    case 'set': return 'set(' + formatKeyAttr(a.key) + ')';
+    case 'push_vlan':
+      return 'push_vlan(' + (a.tpid !== 0x8100 ? 'tpid=0x' + a.tpid.toString(16).padStart(4, '0') + ',' : '') + 'vid=' + dec(a.vid) +
+        ',pcp=' + dec(a.pcp) + (a.cfi ? '' : ',cfi=0') + ')';
+    case 'pop_vlan': case 'ct_clear': case 'pop_eth': return a.kind;
+    case 'pop_nsh': return 'pop_nsh()';
+    case 'push_mpls': case 'add_mpls':
+      return a.kind + '(label=' + dec(a.label) + ',tc=' + dec(a.tc) + ',ttl=' + dec(a.ttl) + ',bos=' + dec(a.bos) + ',eth_type=' + hex0x(a.ethType) + ')';
+    case 'pop_mpls': return 'pop_mpls(eth_type=' + hex0x(a.ethType) + ')';
+    case 'ct': return fCt(a);
+    case 'recirc': return 'recirc(' + hexAlt(a.id) + ')';
+    case 'hash': return 'hash(' + a.alg + '(' + dec(a.basis) + '))';
+    case 'meter': case 'trunc': case 'lb_output': return a.kind + '(' + dec(a.value) + ')';
+    case 'tnl_pop': return 'tnl_pop(' + fPort(a.port) + ')';
+    case 'tnl_push': return formatTnlPush(a);
+    case 'clone': return 'clone(' + formatActions(a.actions) + ')';
+    case 'sample': return 'sample(sample=' + ((100 * a.probability) / 0xffffffff).toFixed(1) + '%,actions(' + formatActions(a.actions) + '))';
+    case 'check_pkt_len': return 'check_pkt_len(size=' + dec(a.size) + ',gt(' + formatActions(a.gt) + '),le(' + formatActions(a.le) + '))';
+    case 'push_eth': return 'push_eth(src=' + formatMac(a.src) + ',dst=' + formatMac(a.dst) + ')';
+    case 'userspace': return fUserspace(a);
+    case 'opaque': return a.text;
+    default:
+      throw new OdpFormatError(`unknown action kind "${(a as { kind: unknown }).kind as string}"`);
+  }
+}
+
+/** A list of actions joined by `,`; the empty list is `drop`. */
+export function formatActions(actions: readonly Action[]): string {
+  if (actions.length === 0) return 'drop';
+  let out = formatAction(actions[0]);
+  for (let i = 1; i < actions.length; i++) out += ',' + formatAction(actions[i]);
+  return out;
+}

@@ -1,0 +1,679 @@
+/**
+ * Reads flow keys (the match) from ODP text into {@link KeyAttr}s.
+ *
+ * Accepts what OVS 3.1's odp_flow_from_string() accepts (plus `src_port=`/`dst_port=` in
+ * `ct_tuple6`, which OVS prints but cannot read back), in any field order; fields left out are
+ * wildcards, values without `/mask` are exact.
+ */
+import { onesBytes, readIpv4, readIpv6, readMac } from './addr';
+import { CT_STATE_NAMES, TCP_FLAG_NAMES, TUN_FLAG_NAMES, readFlags } from './flags';
+import type {
+  U32Key, ArpKey, CtTuple4Key, CtTuple6Key, EthKey, FragType, GeneveOption, IcmpKey, Ipv4Key, Ipv6Key, Ipv6Addr, KeyAttr, L4PortsKey,
+  MacAddr, Masked, MplsLse, NdExtKey, NdKey, PacketTypeKey, TunnelKey, VlanKey,
+} from './model';
+import { nameCode, type Reader, type UintBits } from './reader';
+
+/* Field name codes (see nameCode). */
+const N_BOS = nameCode('bos');
+const N_CFI = nameCode('cfi');
+const N_CLASS = nameCode('class');
+const N_CODE = nameCode('code');
+const N_DIR = nameCode('dir');
+const N_DST = nameCode('dst');
+const N_DST_PORT = nameCode('dst_port');
+const N_ERSPAN = nameCode('erspan');
+const N_FLAGS = nameCode('flags');
+const N_FRAG = nameCode('frag');
+const N_GENEVE = nameCode('geneve');
+const N_GTPU = nameCode('gtpu');
+const N_HLIMIT = nameCode('hlimit');
+const N_HWID = nameCode('hwid');
+const N_ID = nameCode('id');
+const N_IDX = nameCode('idx');
+const N_IPV6_DST = nameCode('ipv6_dst');
+const N_IPV6_SRC = nameCode('ipv6_src');
+const N_LABEL = nameCode('label');
+const N_LEN = nameCode('len');
+const N_MSGTYPE = nameCode('msgtype');
+const N_NS = nameCode('ns');
+const N_OP = nameCode('op');
+const N_PCP = nameCode('pcp');
+const N_PROTO = nameCode('proto');
+const N_SHA = nameCode('sha');
+const N_SIP = nameCode('sip');
+const N_SLL = nameCode('sll');
+const N_SRC = nameCode('src');
+const N_SRC_PORT = nameCode('src_port');
+const N_TARGET = nameCode('target');
+const N_TC = nameCode('tc');
+const N_TCLASS = nameCode('tclass');
+const N_THA = nameCode('tha');
+const N_TIP = nameCode('tip');
+const N_TLL = nameCode('tll');
+const N_TOS = nameCode('tos');
+const N_TP_DST = nameCode('tp_dst');
+const N_TP_SRC = nameCode('tp_src');
+const N_TTL = nameCode('ttl');
+const N_TUN_ID = nameCode('tun_id');
+const N_TYPE = nameCode('type');
+const N_VER = nameCode('ver');
+const N_VID = nameCode('vid');
+const N_VXLAN = nameCode('vxlan');
+
+const MAX: Record<UintBits, number> = { 8: 0xff, 16: 0xffff, 32: 0xffffffff };
+const ALL64 = (1n << 64n) - 1n;
+const ALL128 = (1n << 128n) - 1n;
+
+/** `N[/M]` with N, M as C's %i; no mask = all ones of `bits`. */
+export function readMaskedUint(r: Reader, bits: UintBits, what: string): Masked<number> {
+  const value = r.uint(bits, what);
+  const mask = r.eat(47) ? r.uint(bits, `${what} mask`) : MAX[bits];
+  return { value, mask };
+}
+
+/** Like {@link readMaskedUint} with a narrower field (`limit` = largest value, also the full mask). */
+function readMaskedField(r: Reader, limit: number, what: string): Masked<number> {
+  const start = r.pos;
+  const value = r.uint(32, what);
+  if (value > limit) r.fail(`${what} out of range (max ${limit})`, start);
+  if (!r.eat(47)) return { value, mask: limit };
+  const mstart = r.pos;
+  const mask = r.uint(32, `${what} mask`);
+  if (mask > limit) r.fail(`${what} mask out of range (max ${limit})`, mstart);
+  return { value, mask };
+}
+
+function readMaskedBig(r: Reader, bits: 64 | 128, what: string): Masked<bigint> {
+  const value = r.bigUint(bits, what);
+  const mask = r.eat(47) ? r.bigUint(bits, `${what} mask`) : bits === 64 ? ALL64 : ALL128;
+  return { value, mask };
+}
+
+function readMaskedIpv4(r: Reader, what: string): Masked<number> {
+  const value = readIpv4(r, what);
+  const mask = r.eat(47) ? readIpv4(r, `${what} mask`) : 0xffffffff;
+  return { value, mask };
+}
+
+function readMaskedIpv6(r: Reader, what: string): Masked<Ipv6Addr> {
+  const value = readIpv6(r, what);
+  const mask = r.eat(47) ? readIpv6(r, `${what} mask`) : onesBytes(16);
+  return { value, mask };
+}
+
+function readMaskedMac(r: Reader, what: string): Masked<MacAddr> {
+  const value = readMac(r, what);
+  const mask = r.eat(47) ? readMac(r, `${what} mask`) : onesBytes(6);
+  return { value, mask };
+}
+
+function readFrag(r: Reader): FragType {
+  const start = r.pos;
+  const w = r.word().toLowerCase();
+  if (w === 'no' || w === 'first' || w === 'later') return w;
+  return r.fail('expected frag=no, first or later', start);
+}
+
+/** After a field: `,` continues (returns true), `)` ends the attribute (returns false). */
+function nextField(r: Reader, attr: string): boolean {
+  if (r.eat(44)) {
+    if (!r.eat(41)) return true;
+    return false;
+  }
+  if (r.eat(41)) return false;
+  return r.fail(`expected "," or ")" in ${attr}(...)`);
+}
+
+/** Reads the field name, or returns '' when the attribute closes right away (`eth()`). */
+function firstField(r: Reader): boolean {
+  if (r.eat(41)) return false;
+  return true;
+}
+
+function unknownField(r: Reader, attr: string, start: number): never {
+  const name = r.s.slice(start, r.pos - 1);
+  return r.fail(`unknown field "${name}" in ${attr}(...)`, start);
+}
+
+function readPort(r: Reader): { port: number | string; mask: number } {
+  const c = r.peek();
+  if (c >= 48 && c <= 57) {
+    const m = readMaskedUint(r, 32, 'in_port');
+    return { port: m.value, mask: m.mask };
+  }
+  const start = r.pos;
+  while (r.pos < r.end && r.s.charCodeAt(r.pos) !== 41) r.pos++;
+  if (r.pos === start) r.fail('expected a port number or name in in_port(...)');
+  return { port: r.s.slice(start, r.pos), mask: 0xffffffff };
+}
+
+function readEth(r: Reader): EthKey {
+  const k: EthKey = { kind: 'eth' };
+  if (!firstField(r)) return k;
+  do {
+    const at = r.pos;
+    const f = r.fieldCode();
+    if (f === N_SRC) k.src = readMaskedMac(r, 'eth src');
+    else if (f === N_DST) k.dst = readMaskedMac(r, 'eth dst');
+    else unknownField(r, 'eth', at);
+  } while (nextField(r, 'eth'));
+  return k;
+}
+
+function readIpv4Key(r: Reader): Ipv4Key {
+  const k: Ipv4Key = { kind: 'ipv4' };
+  if (!firstField(r)) return k;
+  do {
+    const at = r.pos;
+    const f = r.fieldCode();
+    switch (f) {
+      case N_SRC: k.src = readMaskedIpv4(r, 'ipv4 src'); break;
+      case N_DST: k.dst = readMaskedIpv4(r, 'ipv4 dst'); break;
+      case N_PROTO: k.proto = readMaskedUint(r, 8, 'ipv4 proto'); break;
+      case N_TOS: k.tos = readMaskedUint(r, 8, 'ipv4 tos'); break;
+      case N_TTL: k.ttl = readMaskedUint(r, 8, 'ipv4 ttl'); break;
+      case N_FRAG: k.frag = readFrag(r); break;
+      default: unknownField(r, 'ipv4', at);
+    }
+  } while (nextField(r, 'ipv4'));
+  return k;
+}
+
+function readIpv6Key(r: Reader): Ipv6Key {
+  const k: Ipv6Key = { kind: 'ipv6' };
+  if (!firstField(r)) return k;
+  do {
+    const at = r.pos;
+    const f = r.fieldCode();
+    switch (f) {
+      case N_SRC: k.src = readMaskedIpv6(r, 'ipv6 src'); break;
+      case N_DST: k.dst = readMaskedIpv6(r, 'ipv6 dst'); break;
+      case N_LABEL: k.label = readMaskedField(r, 0xfffff, 'ipv6 label'); break;
+      case N_PROTO: k.proto = readMaskedUint(r, 8, 'ipv6 proto'); break;
+      case N_TCLASS: k.tclass = readMaskedUint(r, 8, 'ipv6 tclass'); break;
+      case N_HLIMIT: k.hlimit = readMaskedUint(r, 8, 'ipv6 hlimit'); break;
+      case N_FRAG: k.frag = readFrag(r); break;
+      default: unknownField(r, 'ipv6', at);
+    }
+  } while (nextField(r, 'ipv6'));
+  return k;
+}
+
+function readPorts(r: Reader, kind: 'tcp' | 'udp' | 'sctp'): L4PortsKey {
+  const k: L4PortsKey = { kind };
+  if (!firstField(r)) return k;
+  do {
+    const at = r.pos;
+    const f = r.fieldCode();
+    if (f === N_SRC) k.src = readMaskedUint(r, 16, `${kind} src`);
+    else if (f === N_DST) k.dst = readMaskedUint(r, 16, `${kind} dst`);
+    else unknownField(r, kind, at);
+  } while (nextField(r, kind));
+  return k;
+}
+
+function readIcmp(r: Reader, kind: 'icmp' | 'icmpv6'): IcmpKey {
+  const k: IcmpKey = { kind };
+  if (!firstField(r)) return k;
+  do {
+    const at = r.pos;
+    const f = r.fieldCode();
+    if (f === N_TYPE) k.type = readMaskedUint(r, 8, `${kind} type`);
+    else if (f === N_CODE) k.code = readMaskedUint(r, 8, `${kind} code`);
+    else unknownField(r, kind, at);
+  } while (nextField(r, kind));
+  return k;
+}
+
+function readArp(r: Reader): ArpKey {
+  const k: ArpKey = { kind: 'arp' };
+  if (!firstField(r)) return k;
+  do {
+    const at = r.pos;
+    const f = r.fieldCode();
+    switch (f) {
+      case N_SIP: k.sip = readMaskedIpv4(r, 'arp sip'); break;
+      case N_TIP: k.tip = readMaskedIpv4(r, 'arp tip'); break;
+      case N_OP: k.op = readMaskedUint(r, 16, 'arp op'); break;
+      case N_SHA: k.sha = readMaskedMac(r, 'arp sha'); break;
+      case N_THA: k.tha = readMaskedMac(r, 'arp tha'); break;
+      default: unknownField(r, 'arp', at);
+    }
+  } while (nextField(r, 'arp'));
+  return k;
+}
+
+function readNd(r: Reader): NdKey {
+  const k: NdKey = { kind: 'nd' };
+  if (!firstField(r)) return k;
+  do {
+    const at = r.pos;
+    const f = r.fieldCode();
+    if (f === N_TARGET) k.target = readMaskedIpv6(r, 'nd target');
+    else if (f === N_SLL) k.sll = readMaskedMac(r, 'nd sll');
+    else if (f === N_TLL) k.tll = readMaskedMac(r, 'nd tll');
+    else unknownField(r, 'nd', at);
+  } while (nextField(r, 'nd'));
+  return k;
+}
+
+function readNdExt(r: Reader): NdExtKey {
+  const k: NdExtKey = { kind: 'nd_ext', ndReserved: 0 };
+  if (!firstField(r)) return k;
+  do {
+    const at = r.pos;
+    const f = r.fieldCode();
+    const name = f === -1 ? r.s.slice(at, r.pos - 1) : '';
+    if (name === 'nd_reserved') k.ndReserved = readMaskedUint(r, 32, 'nd_reserved').value;
+    else if (name === 'nd_options_type') k.ndOptionsType = readMaskedUint(r, 8, 'nd_options_type');
+    else unknownField(r, 'nd_ext', at);
+  } while (nextField(r, 'nd_ext'));
+  return k;
+}
+
+function readCtTuple4(r: Reader): CtTuple4Key {
+  const k: CtTuple4Key = { kind: 'ct_tuple4' };
+  if (!firstField(r)) return k;
+  do {
+    const at = r.pos;
+    const f = r.fieldCode();
+    switch (f) {
+      case N_SRC: k.src = readMaskedIpv4(r, 'ct_tuple4 src'); break;
+      case N_DST: k.dst = readMaskedIpv4(r, 'ct_tuple4 dst'); break;
+      case N_PROTO: k.proto = readMaskedUint(r, 8, 'ct_tuple4 proto'); break;
+      case N_TP_SRC: k.tpSrc = readMaskedUint(r, 16, 'ct_tuple4 tp_src'); break;
+      case N_TP_DST: k.tpDst = readMaskedUint(r, 16, 'ct_tuple4 tp_dst'); break;
+      default: unknownField(r, 'ct_tuple4', at);
+    }
+  } while (nextField(r, 'ct_tuple4'));
+  return k;
+}
+
+function readCtTuple6(r: Reader): CtTuple6Key {
+  const k: CtTuple6Key = { kind: 'ct_tuple6' };
+  if (!firstField(r)) return k;
+  do {
+    const at = r.pos;
+    const f = r.fieldCode();
+    switch (f) {
+      case N_SRC: k.src = readMaskedIpv6(r, 'ct_tuple6 src'); break;
+      case N_DST: k.dst = readMaskedIpv6(r, 'ct_tuple6 dst'); break;
+      case N_PROTO: k.proto = readMaskedUint(r, 8, 'ct_tuple6 proto'); break;
+      case N_TP_SRC: case N_SRC_PORT: k.tpSrc = readMaskedUint(r, 16, 'ct_tuple6 src_port'); break;
+      case N_TP_DST: case N_DST_PORT: k.tpDst = readMaskedUint(r, 16, 'ct_tuple6 dst_port'); break;
+      default: unknownField(r, 'ct_tuple6', at);
+    }
+  } while (nextField(r, 'ct_tuple6'));
+  return k;
+}
+
+function readPacketType(r: Reader): PacketTypeKey {
+  const k: PacketTypeKey = { kind: 'packet_type' };
+  if (!firstField(r)) return k;
+  do {
+    const at = r.pos;
+    const f = r.fieldCode();
+    if (f === N_NS) k.ns = readMaskedUint(r, 16, 'packet_type ns');
+    else if (f === N_ID) k.id = readMaskedUint(r, 16, 'packet_type id');
+    else unknownField(r, 'packet_type', at);
+  } while (nextField(r, 'packet_type'));
+  return k;
+}
+
+function readVlan(r: Reader): VlanKey {
+  const k: VlanKey = { kind: 'vlan' };
+  if (!firstField(r)) return k;
+  do {
+    const at = r.pos;
+    const f = r.fieldCode();
+    if (f === N_VID) k.vid = readMaskedField(r, 0xfff, 'vlan vid');
+    else if (f === N_PCP) k.pcp = readMaskedField(r, 7, 'vlan pcp');
+    else if (f === N_CFI) k.cfi = readMaskedField(r, 1, 'vlan cfi');
+    else unknownField(r, 'vlan', at);
+  } while (nextField(r, 'vlan'));
+  return k;
+}
+
+function readMpls(r: Reader): KeyAttr {
+  const lses: MplsLse[] = [];
+  const zero = (): Masked<number> => ({ value: 0, mask: 0 });
+  let cur: Partial<MplsLse> = {};
+  if (firstField(r)) {
+    do {
+      const at = r.pos;
+      const f = r.fieldCode();
+      let field: keyof MplsLse;
+      let limit: number;
+      switch (f) {
+        case N_LABEL: field = 'label'; limit = 0xfffff; break;
+        case N_TC: field = 'tc'; limit = 7; break;
+        case N_TTL: field = 'ttl'; limit = 0xff; break;
+        case N_BOS: field = 'bos'; limit = 1; break;
+        default: unknownField(r, 'mpls', at);
+      }
+      if (cur[field] !== undefined) {
+        lses.push({ label: cur.label ?? zero(), tc: cur.tc ?? zero(), ttl: cur.ttl ?? zero(), bos: cur.bos ?? zero() });
+        if (lses.length === 3) r.fail('more than 3 MPLS labels', at);
+        cur = {};
+      }
+      cur[field] = readMaskedField(r, limit, `mpls ${f}`);
+    } while (nextField(r, 'mpls'));
+  }
+  lses.push({ label: cur.label ?? zero(), tc: cur.tc ?? zero(), ttl: cur.ttl ?? zero(), bos: cur.bos ?? zero() });
+  return { kind: 'mpls', lses };
+}
+
+function readGeneve(r: Reader): GeneveOption[] {
+  const opts: GeneveOption[] = [];
+  while (r.eat(123 /* { */)) {
+    const o: GeneveOption = {};
+    for (;;) {
+      if (r.eat(125 /* } */)) break;
+      const c = r.peek();
+      if (c === 48 && (r.s.charCodeAt(r.pos + 1) | 32) === 120) {
+        o.data = hexBlob(r, 'geneve option data');
+        if (r.eat(47)) o.dataMask = hexBlob(r, 'geneve option mask');
+      } else {
+        const at = r.pos;
+        const f = r.fieldCode();
+        if (f === N_CLASS) o.class = readMaskedUint(r, 16, 'geneve class');
+        else if (f === N_TYPE) o.type = readMaskedUint(r, 8, 'geneve type');
+        else if (f === N_LEN) {
+          o.len = readMaskedUint(r, 8, 'geneve len');
+          if (o.len.value > 124 || o.len.value % 4 !== 0) r.fail('geneve len must be a multiple of 4 up to 124', at);
+        } else unknownField(r, 'geneve', at);
+      }
+      if (!r.eat(44)) {
+        r.expect(125);
+        break;
+      }
+    }
+    opts.push(o);
+  }
+  r.expect(41);
+  return opts;
+}
+
+/** `0x` + hex digits, kept as written (lowercased). */
+function hexBlob(r: Reader, what: string): string {
+  const start = r.pos;
+  r.pos += 2;
+  const q = r.pos;
+  while (r.pos < r.end && ((r.s.charCodeAt(r.pos) >= 48 && r.s.charCodeAt(r.pos) <= 57) || ((r.s.charCodeAt(r.pos) | 32) >= 97 && (r.s.charCodeAt(r.pos) | 32) <= 102))) r.pos++;
+  if (r.pos === q) r.fail(`expected hex digits for ${what}`, start);
+  return r.s.slice(start, r.pos).toLowerCase();
+}
+
+function readTunnel(r: Reader): TunnelKey {
+  const k: TunnelKey = { kind: 'tunnel' };
+  if (!firstField(r)) return k;
+  do {
+    const at = r.pos;
+    const f = r.code();
+    if (r.eat(40 /* ( */)) {
+      switch (f) {
+        case N_FLAGS: {
+          const v = readFlags(r, TUN_FLAG_NAMES, 0xf, 0xf, 'tunnel');
+          k.flags = v;
+          r.expect(41);
+          break;
+        }
+        case N_GENEVE: k.geneve = readGeneve(r); break;
+        case N_VXLAN: {
+          r.expectText('gbp(');
+          const g: NonNullable<TunnelKey['vxlanGbp']> = {};
+          if (firstField(r)) {
+            do {
+              const fa = r.pos;
+              const gf = r.fieldCode();
+              if (gf === N_ID) g.id = readMaskedUint(r, 16, 'vxlan gbp id');
+              else if (gf === N_FLAGS) g.flags = readMaskedUint(r, 8, 'vxlan gbp flags');
+              else unknownField(r, 'gbp', fa);
+            } while (nextField(r, 'gbp'));
+          }
+          r.expect(41);
+          k.vxlanGbp = g;
+          break;
+        }
+        case N_ERSPAN: {
+          const e: NonNullable<TunnelKey['erspan']> = {};
+          if (firstField(r)) {
+            do {
+              const fa = r.pos;
+              const ef = r.fieldCode();
+              if (ef === N_VER) e.ver = readMaskedUint(r, 8, 'erspan ver');
+              else if (ef === N_IDX) {
+                const value = r.uint(32, 'erspan idx');
+                e.idx = r.eat(47) ? { value, mask: r.uint(32, 'erspan idx mask') } : { value };
+              } else if (ef === N_DIR) e.dir = readMaskedUint(r, 8, 'erspan dir');
+              else if (ef === N_HWID) e.hwid = readMaskedUint(r, 8, 'erspan hwid');
+              else unknownField(r, 'erspan', fa);
+            } while (nextField(r, 'erspan'));
+          }
+          k.erspan = e;
+          break;
+        }
+        case N_GTPU: {
+          const g: NonNullable<TunnelKey['gtpu']> = {};
+          if (firstField(r)) {
+            do {
+              const fa = r.pos;
+              const gf = r.fieldCode();
+              if (gf === N_FLAGS) g.flags = readMaskedUint(r, 8, 'gtpu flags');
+              else if (gf === N_MSGTYPE) g.msgtype = readMaskedUint(r, 8, 'gtpu msgtype');
+              else unknownField(r, 'gtpu', fa);
+            } while (nextField(r, 'gtpu'));
+          }
+          k.gtpu = g;
+          break;
+        }
+        default: r.fail(`unknown field "${r.s.slice(at, r.pos - 1)}(" in tunnel(...)`, at);
+      }
+      continue;
+    }
+    if (!r.eat(61)) r.fail(r.pos === at ? 'expected a field name' : `expected "=" after "${r.lastWord()}"`, at);
+    switch (f) {
+      case N_TUN_ID: k.tunId = readMaskedBig(r, 64, 'tunnel tun_id'); break;
+      case N_SRC: k.src = readMaskedIpv4(r, 'tunnel src'); break;
+      case N_DST: k.dst = readMaskedIpv4(r, 'tunnel dst'); break;
+      case N_IPV6_SRC: k.ipv6Src = readMaskedIpv6(r, 'tunnel ipv6_src'); break;
+      case N_IPV6_DST: k.ipv6Dst = readMaskedIpv6(r, 'tunnel ipv6_dst'); break;
+      case N_TOS: k.tos = readMaskedUint(r, 8, 'tunnel tos'); break;
+      case N_TTL: k.ttl = readMaskedUint(r, 8, 'tunnel ttl'); break;
+      case N_TP_SRC: k.tpSrc = readMaskedUint(r, 16, 'tunnel tp_src'); break;
+      case N_TP_DST: k.tpDst = readMaskedUint(r, 16, 'tunnel tp_dst'); break;
+      default: unknownField(r, 'tunnel', at);
+    }
+  } while (nextField(r, 'tunnel'));
+  return k;
+}
+
+/* Attribute name codes. */
+const A_SKB_MARK = nameCode('skb_mark');
+const A_RECIRC_ID = nameCode('recirc_id');
+const A_DP_HASH = nameCode('dp_hash');
+const A_CT_MARK = nameCode('ct_mark');
+const A_CT_STATE = nameCode('ct_state');
+const A_CT_ZONE = nameCode('ct_zone');
+const A_CT_LABEL = nameCode('ct_label');
+const A_ETH_TYPE = nameCode('eth_type');
+const A_TCP_FLAGS = nameCode('tcp_flags');
+const A_IN_PORT = nameCode('in_port');
+const A_ETH = nameCode('eth');
+const A_IPV4 = nameCode('ipv4');
+const A_IPV6 = nameCode('ipv6');
+const A_TCP = nameCode('tcp');
+const A_UDP = nameCode('udp');
+const A_SCTP = nameCode('sctp');
+const A_ICMP = nameCode('icmp');
+const A_ICMPV6 = nameCode('icmpv6');
+const A_ARP = nameCode('arp');
+const A_ND = nameCode('nd');
+const A_ND_EXT = nameCode('nd_ext');
+const A_CT_TUPLE4 = nameCode('ct_tuple4');
+const A_CT_TUPLE6 = nameCode('ct_tuple6');
+const A_VLAN = nameCode('vlan');
+const A_MPLS = nameCode('mpls');
+const A_TUNNEL = nameCode('tunnel');
+const A_ENCAP = nameCode('encap');
+const A_NSH = nameCode('nsh');
+
+function readU32Key(r: Reader, kind: U32Key['kind']): KeyAttr {
+  const m = readMaskedUint(r, 32, kind);
+  r.expect(41);
+  return { kind, value: m.value, mask: m.mask };
+}
+
+/** Reads one attribute `name(...)` at the cursor. */
+export function readKeyAttr(r: Reader): KeyAttr {
+  const start = r.pos;
+  const code = r.code();
+  if (r.pos === start) r.fail('expected a key attribute');
+  if (!r.eat(40)) r.fail(`expected "(" after "${r.lastWord()}"`);
+  r.enter();
+  let k: KeyAttr;
+  switch (code) {
+    case A_ETH: k = readEth(r); break;
+    case A_IPV4: k = readIpv4Key(r); break;
+    case A_IPV6: k = readIpv6Key(r); break;
+    case A_TCP: k = readPorts(r, 'tcp'); break;
+    case A_UDP: k = readPorts(r, 'udp'); break;
+    case A_SCTP: k = readPorts(r, 'sctp'); break;
+    case A_ICMP: k = readIcmp(r, 'icmp'); break;
+    case A_ICMPV6: k = readIcmp(r, 'icmpv6'); break;
+    case A_ARP: k = readArp(r); break;
+    case A_SKB_MARK: k = readU32Key(r, 'skb_mark'); break;
+    case A_RECIRC_ID: k = readU32Key(r, 'recirc_id'); break;
+    case A_DP_HASH: k = readU32Key(r, 'dp_hash'); break;
+    case A_CT_MARK: k = readU32Key(r, 'ct_mark'); break;
+    case A_CT_STATE: {
+      const m = readFlags(r, CT_STATE_NAMES, 0xff, 0xffffffff, 'ct_state');
+      k = { kind: 'ct_state', value: m.value, mask: m.mask };
+      r.expect(41);
+      break;
+    }
+    case A_CT_ZONE: {
+      const m = readMaskedUint(r, 16, 'ct_zone');
+      k = { kind: 'ct_zone', value: m.value, mask: m.mask };
+      r.expect(41);
+      break;
+    }
+    case A_CT_LABEL: {
+      const m = readMaskedBig(r, 128, 'ct_label');
+      k = { kind: 'ct_label', value: m.value, mask: m.mask };
+      r.expect(41);
+      break;
+    }
+    case A_ETH_TYPE: {
+      const m = readMaskedUint(r, 16, 'eth_type');
+      k = { kind: 'eth_type', value: m.value, mask: m.mask };
+      r.expect(41);
+      break;
+    }
+    case A_TCP_FLAGS: {
+      const m = readFlags(r, TCP_FLAG_NAMES, 0xfff, 0xffff, 'tcp_flags');
+      k = { kind: 'tcp_flags', value: m.value, mask: m.mask };
+      r.expect(41);
+      break;
+    }
+    case A_IN_PORT: {
+      const p = readPort(r);
+      k = { kind: 'in_port', port: p.port, mask: p.mask };
+      r.expect(41);
+      break;
+    }
+    case A_ND: k = readNd(r); break;
+    case A_ND_EXT: k = readNdExt(r); break;
+    case A_CT_TUPLE4: k = readCtTuple4(r); break;
+    case A_CT_TUPLE6: k = readCtTuple6(r); break;
+    case A_VLAN: k = readVlan(r); break;
+    case A_MPLS: k = readMpls(r); break;
+    case A_TUNNEL: k = readTunnel(r); break;
+    case A_ENCAP: k = { kind: 'encap', keys: readKeyList(r, true) }; r.expect(41); break;
+    default: {
+      const name = r.s.slice(start, r.pos - 1);
+      if (name === 'skb_priority') k = readU32Key(r, 'skb_priority');
+      else if (name === 'packet_type') k = readPacketType(r);
+      else if (code === A_NSH || /^key\d+$/.test(name)) {
+        k = { kind: 'opaque', name, text: r.balanced(false, name) };
+        r.expect(41);
+      } else r.fail(`unknown key attribute "${name}"`, start);
+    }
+  }
+  r.leave();
+  return k;
+}
+
+/**
+ * The metadata that `dpctl/dump-flows -m` writes, fully wildcarded, at the start of almost every
+ * userspace-datapath megaflow. Reading it is the most common work of all, so when the text is
+ * exactly this it is taken in one comparison; the result is the same as reading it field by field.
+ */
+export const COMMON_METADATA = 'skb_priority(0/0),skb_mark(0/0),ct_state(0/0),ct_zone(0/0),ct_mark(0/0),ct_label(0/0),recirc_id(0),dp_hash(0/0)';
+
+function pushCommonMetadata(keys: KeyAttr[]): void {
+  keys.push(
+    { kind: 'skb_priority', value: 0, mask: 0 },
+    { kind: 'skb_mark', value: 0, mask: 0 },
+    { kind: 'ct_state', value: 0, mask: 0 },
+    { kind: 'ct_zone', value: 0, mask: 0 },
+    { kind: 'ct_mark', value: 0, mask: 0 },
+    { kind: 'ct_label', value: 0n, mask: 0n },
+    { kind: 'recirc_id', value: 0, mask: 0xffffffff },
+    { kind: 'dp_hash', value: 0, mask: 0 },
+  );
+}
+
+/**
+ * Reads attributes separated by `,` (and optional spaces) until `)` (when `inParens`), the end of
+ * the text, or a `word:` section label (`packets:`, `actions:`, ...), which is left unread.
+ */
+export function readKeyList(r: Reader, inParens: boolean): KeyAttr[] {
+  const keys: KeyAttr[] = [];
+  for (;;) {
+    const before = r.pos;
+    let blank = false;
+    while (r.pos < r.end) {
+      const c = r.s.charCodeAt(r.pos);
+      if (c === 44) r.pos++;
+      else if (c === 32 || c === 9 || c === 10 || c === 13) {
+        r.pos++;
+        blank = true;
+      } else break;
+    }
+    if (r.pos >= r.end || r.peek() === 41) {
+      if (!inParens || r.peek() === 41) return keys;
+      r.fail('expected ")" to close encap(...)');
+    }
+    if (!inParens && (blank || keys.length === 0 || mayBeLabel(r.peek())) && isSectionLabel(r)) {
+      r.pos = before;
+      return keys;
+    }
+    if (keys.length === 0 && r.s.startsWith(COMMON_METADATA, r.pos) && r.pos + COMMON_METADATA.length <= r.end) {
+      const after = r.pos + COMMON_METADATA.length;
+      const c = after < r.end ? r.s.charCodeAt(after) : 44;
+      if (c === 44 || c === 32 || c === 41) {
+        pushCommonMetadata(keys);
+        r.pos = after;
+        continue;
+      }
+    }
+    keys.push(readKeyAttr(r));
+  }
+}
+
+/** First letters of the dump-line labels (actions, bytes, dp, flags, offloaded, packets, used). */
+function mayBeLabel(c: number): boolean {
+  return c === 97 || c === 98 || c === 100 || c === 102 || c === 111 || c === 112 || c === 117;
+}
+
+/** True when the cursor is at `word:` (a dump-line section such as `packets:`). */
+export function isSectionLabel(r: Reader): boolean {
+  let p = r.pos;
+  while (p < r.end) {
+    const c = r.s.charCodeAt(p);
+    if ((c >= 97 && c <= 122) || c === 95 || c === 45 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) p++;
+    else return c === 58 && p > r.pos;
+  }
+  return false;
+}
