@@ -14,7 +14,7 @@ import path from 'node:path';
 import { formatFlow, parseFlow, type DpFlow } from '../src/flows/odp';
 import { median, size, type Benchmark, type BenchOptions, type BenchResult } from './types';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/ovs-3.1');
+const FIXTURES = path.resolve(__dirname, '../../test/fixtures/ovs-3.1');
 const PEER = path.resolve(__dirname, '../../bench/peers/odp_parse.py');
 const PEER_NAME = 'ovs.flow.odp (python3-openvswitch)';
 

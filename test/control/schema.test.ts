@@ -103,7 +103,7 @@ test('result schemas: the shapes of DESIGN.md pass, broken ones name the field',
 });
 
 test('a flow/put of 100k real dump lines fits the default message limit', (t) => {
-  const fixtures = '/work/shared/fixtures/ovs-3.1';
+  const fixtures = path.resolve(__dirname, '../../../test/fixtures/ovs-3.1');
   const candidates = ['megaflows-dump-m.txt', 'megaflows-tunnel-dump-m.txt'].map((f) => path.join(fixtures, f)).filter((f) => fs.existsSync(f));
   const lines = candidates.flatMap((f) => fs.readFileSync(f, 'utf8').split('\n')).filter((l) => l.startsWith('ufid:'));
   // Without the fixtures, a 1023-byte line (the longest of them) stands in.

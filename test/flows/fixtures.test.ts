@@ -1,5 +1,5 @@
 /**
- * The OVS 3.1 dumps in shared/fixtures: every line reads and writes back byte for byte, the typed
+ * The OVS 3.1 dumps in test/fixtures (copied from shared/fixtures): every line reads and writes back byte for byte, the typed
  * model holds what the text says, and names resolve to the numbers of the same dump taken with
  * --no-names.
  */
@@ -11,7 +11,7 @@ import {
   type DpFlow, type SetAction,
 } from '../../src/flows/odp';
 
-const DIR = path.resolve(__dirname, '../../../../shared/fixtures/ovs-3.1');
+const DIR = path.resolve(__dirname, '../../../test/fixtures/ovs-3.1');
 const read = (name: string): string => fs.readFileSync(path.join(DIR, name), 'utf8');
 const DUMPS = ['megaflows-dump-m.txt', 'megaflows-dump-m-nonames.txt', 'megaflows-tunnel-dump-m.txt'];
 

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatFlow, OdpParseError, parseFlow } from '../../src/flows/odp';
 
-const DIR = path.resolve(__dirname, '../../../../shared/fixtures/ovs-3.1');
+const DIR = path.resolve(__dirname, '../../../test/fixtures/ovs-3.1');
 const LINES = ['megaflows-dump-m.txt', 'megaflows-tunnel-dump-m.txt']
   .flatMap((f) => fs.readFileSync(path.join(DIR, f), 'utf8').split('\n'))
   .filter((l) => l.startsWith('ufid:'));
