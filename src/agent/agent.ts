@@ -38,7 +38,7 @@ export class Agent {
     private readonly options: AgentOptions,
     private readonly logger: Logger,
   ) {
-    this.session = new ReliableSession(options.db, { tls: options.tls, logger });
+    this.session = new ReliableSession(options.db, { tls: options.tls, logger: logger.child({ component: 'ovsdb' }) });
     this.client = new OvsdbClient({ session: this.session, tables: { Interface: INTERFACE_COLUMNS }, logger });
     this.dbState = this.client.state;
     this.control = new ControlServer({ socketPath: options.ctlSocket, logger });

@@ -53,7 +53,10 @@ export async function main(): Promise<void> {
   const dir = server.dir;
   const ctl = path.join(dir, 'ovs-hwol-agent.ctl');
   let agent: ChildProcess | undefined;
+  let stopping = false;
   const stopAll = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
     if (agent && agent.exitCode === null) {
       const exited = new Promise((r) => agent?.once('exit', r));
       agent.kill('SIGTERM');
@@ -72,7 +75,8 @@ export async function main(): Promise<void> {
     agent = spawn(process.execPath, [path.join(ROOT, 'bin', 'ovs-hwol-agent'), '--db', server.remote, '--ctl-socket', ctl, '--backend', 'soft:full'], { stdio: ['ignore', 'inherit', 'inherit'] });
     const child = agent;
     child.once('exit', (code, signal) => {
-      process.stderr.write(`ovs-hwol-agent exited (${signal ?? `code ${code}`})\n`);
+      if (stopping) return;
+      process.stderr.write(`ovs-hwol-agent exited unexpectedly (${signal ?? `code ${code}`})\n`);
       void stopAll(1);
     });
     await waitFor('the agent control socket', () => fs.existsSync(ctl) || child.exitCode !== null, 15_000, 50);
