@@ -1,0 +1,92 @@
+/**
+ * The soft NIC backend: a software model of an rte_flow NIC (native/src/core/soft_nic.h),
+ * configured by a capability profile, that also classifies packets.
+ */
+import type { Checked, Created, FlowBackend, FlowHandle, PortInfo, Queried, RuleBatch } from './backend';
+import { BatchRunner } from './batch-runner';
+import { ClassifyResult, packFrames, type FrameBatch } from './frames';
+import { defaultAddon, type NativeAddon, type NativeSoftNic } from './loader';
+import { checkProfile, loadProfile, type NicProfile } from './profile';
+
+export interface ClassifyOptions {
+  /** The input port index a PORT item matches; default: the port itself. */
+  portIndex?: number;
+}
+
+export class SoftNicBackend implements FlowBackend {
+  readonly kind = 'soft' as const;
+  readonly description: string;
+  /** The profile the NIC was made with. */
+  readonly profile: NicProfile;
+  private nic: NativeSoftNic | undefined;
+  private readonly runner = new BatchRunner(() => this.open());
+
+  /**
+   * @param profile a profile, or the name/path of one (default `full`)
+   * @param addon the native addon (injectable for tests)
+   * @throws ProfileError for a bad profile, NativeLoadError when the addon cannot be loaded
+   */
+  constructor(
+    profile: NicProfile | string = 'full',
+    addon: NativeAddon = defaultAddon(),
+  ) {
+    this.profile = typeof profile === 'string' ? loadProfile(profile) : checkProfile(profile);
+    this.description = `soft:${this.profile.name}`;
+    this.nic = new addon.SoftNic(this.profile);
+  }
+
+  private open(): NativeSoftNic {
+    if (!this.nic) throw new Error(`${this.description} backend is closed`);
+    return this.nic;
+  }
+
+  ports(): PortInfo[] {
+    return Array.from({ length: this.profile.ports }, (_, id) => ({ id, name: `soft${id}`, driver: 'soft' }));
+  }
+
+  validate(rules: RuleBatch): Checked[] {
+    return this.runner.validate(rules);
+  }
+
+  create(rules: RuleBatch): Created[] {
+    return this.runner.create(rules);
+  }
+
+  destroy(handles: readonly FlowHandle[] | Uint32Array): Checked[] {
+    return this.runner.destroy(handles);
+  }
+
+  query(handles: readonly FlowHandle[] | Uint32Array, options: { reset?: boolean } = {}): Queried[] {
+    return this.runner.query(handles, options.reset ?? false);
+  }
+
+  flush(port: number): number {
+    return this.open().flush(port);
+  }
+
+  ruleCount(port: number): number {
+    return this.open().ruleCount(port);
+  }
+
+  /**
+   * Classifies frames received on `port`: for each, the rule hit (lowest priority value, then
+   * earliest created), its mark and fate; COUNT counters of the rules hit are updated.
+   * Short or malformed frames match nothing and are flagged MALFORMED.
+   * @throws RteFlowError (ENODEV) for a port that does not exist; TypeError for bad arguments
+   */
+  classify(port: number, frames: readonly Uint8Array[] | FrameBatch, options: ClassifyOptions = {}): ClassifyResult {
+    const batch = Array.isArray(frames) ? packFrames(frames) : (frames as FrameBatch);
+    const n = Math.max(0, batch.offsets.length - 1);
+    const handles = new Uint32Array(n);
+    const marks = new Uint32Array(n);
+    const fates = new Uint32Array(n);
+    const flags = new Uint8Array(n);
+    const hits = this.open().classify(port, options.portIndex ?? port, batch.data, batch.offsets, handles, marks, fates, flags);
+    return new ClassifyResult(handles, marks, fates, flags, hits);
+  }
+
+  close(): void {
+    this.nic?.close();
+    this.nic = undefined;
+  }
+}
