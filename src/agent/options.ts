@@ -58,7 +58,8 @@ Options:
   --dpdk-args "EAL ARGS"    EAL arguments for the dpdk backend
   --flow-source api | vswitchd:CTL_PATH
                             where megaflows come from: the control API (flow/put, flow/del), or a
-                            running ovs-vswitchd's unixctl socket (default api)
+                            running ovs-vswitchd's unixctl socket (default api; vswitchd: is not
+                            implemented yet and is refused)
   --offload-types LIST      comma-separated Interface types whose hw-port-id is honoured
                             (default dpdk)
   --max-hw-ports N          valid hw-port-ids are 0..N-1, N at most ${MAX_HW_PORTS_LIMIT} (default 64)
