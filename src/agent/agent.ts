@@ -3,15 +3,23 @@
  *
  *   ReliableSession --connections--> OvsdbClient --updates$--> derivePortTable --> ports/show
  *                                                                                -> port log lines
- *   ControlServer: agent/show, ports/show, log/set
+ *                                                                                -> OffloadEngine.setPorts
+ *   FlowBackend (--backend, --dpdk-args) <-- OffloadEngine <-- flow/put, flow/del, flow/get, flow/dump,
+ *                                                             flow/flush, offload/stats, packet/inject
+ *   a statistics sweep every --stats-interval ms
+ *   ControlServer: agent/show, ports/show, log/set and the offload methods
  *
- * Contract: `start()` resolves once the control socket listens (the database may still be
- * unreachable: the agent keeps retrying and says so in agent/show and the log); `stop()` closes
- * everything it opened and is idempotent. Nothing here throws on bad data from OVSDB.
+ * Contract: `start()` opens the backend (rejecting when it cannot: a bad profile, EAL failure),
+ * then resolves once the control socket listens (the database may still be unreachable: the agent
+ * keeps retrying and says so in agent/show and the log); `stop()` destroys the rules it created,
+ * closes the backend and everything else it opened, and is idempotent. Nothing here throws on bad data from OVSDB.
  */
 import type { Subscription } from 'rxjs';
 import { packageVersion } from '../cli/version';
-import { ControlServer, logSetHandler } from '../control';
+import { ControlError, ControlServer, logSetHandler } from '../control';
+import type { FlowBackend } from '../native/backend';
+import { openBackend } from '../native/open-backend';
+import { OffloadEngine, registerOffloadMethods } from '../offload';
 import type { AgentShowResult, PortsShowResult } from '../control';
 import type { Logger } from '../log';
 import { OvsdbClient } from '../ovsdb/client';
@@ -31,6 +39,9 @@ export class Agent {
   private readonly control: ControlServer;
   private readonly subscriptions: Subscription[] = [];
   private table: PortTable | undefined;
+  private backend: FlowBackend | undefined;
+  private engine: OffloadEngine | undefined;
+  private statsTimer: NodeJS.Timeout | undefined;
   private dbState: ClientState;
   private running = false;
 
@@ -45,21 +56,49 @@ export class Agent {
     this.control.register('agent/show', () => this.show());
     this.control.register('ports/show', () => this.portsShow());
     this.control.register('log/set', logSetHandler(logger));
+    registerOffloadMethods(this.control, () => {
+      if (!this.engine) throw new ControlError(-32003, 'the offload engine is not running (the agent is starting or stopping)');
+      return this.engine;
+    });
   }
 
   /** Starts the control socket, then the OVSDB client. */
   async start(): Promise<void> {
     if (this.running) return;
+    this.backend = openBackend(this.backendName(), { dpdkArgs: this.options.dpdkArgs });
+    const engine = new OffloadEngine({ backend: this.backend, logger: this.logger.child({ component: 'offload' }) });
+    this.engine = engine;
     const table$ = derivePortTable(this.client.updates$, { maxHwPorts: this.options.maxHwPorts, offloadTypes: this.options.offloadTypes });
     this.subscriptions.push(
       table$.subscribe({
-        next: (t) => (this.table = t),
+        next: (t) => {
+          this.table = t;
+          try {
+            engine.setPorts(t);
+          } catch (err) {
+            this.logger.error(`re-offload after a port change failed: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        },
         error: (err: unknown) => this.logger.error(`port table derivation failed: ${String(err)}`),
       }),
       logPortTransitions(table$, this.logger.child({ component: 'ports' })),
       this.client.state$.subscribe((s) => (this.dbState = s)),
     );
-    await this.control.start();
+    try {
+      await this.control.start();
+    } catch (err) {
+      for (const sub of this.subscriptions.splice(0)) sub.unsubscribe();
+      this.closeEngine();
+      throw err;
+    }
+    this.statsTimer = setInterval(() => {
+      try {
+        engine.sweep();
+      } catch (err) {
+        this.logger.error(`statistics sweep failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }, this.options.statsIntervalMs);
+    this.statsTimer.unref();
     this.running = true;
     this.client.start();
     this.logger.info(`ovs-hwol-agent ${packageVersion()} started: db ${this.options.db}, control socket ${this.options.ctlSocket}, backend ${this.backendName()}`);
@@ -71,8 +110,21 @@ export class Agent {
     this.running = false;
     this.client.stop();
     for (const s of this.subscriptions.splice(0)) s.unsubscribe();
+    clearInterval(this.statsTimer);
     await this.control.stop();
+    this.closeEngine();
     this.logger.info('ovs-hwol-agent stopped');
+  }
+
+  /** Destroys the engine's rules and closes the backend. */
+  private closeEngine(): void {
+    try {
+      this.engine?.close();
+    } finally {
+      this.engine = undefined;
+      this.backend?.close();
+      this.backend = undefined;
+    }
   }
 
   private backendName(): string {

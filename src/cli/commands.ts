@@ -9,8 +9,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FlowInput } from '../control/api-types';
-import { readable } from './format';
-import { formatAgentShow, formatFlowDel, formatFlowDump, formatFlowPut, formatLogSet, formatPacketInject, formatPortsShow } from './formatters';
+import {
+  formatAgentShow, formatFlowDel, formatFlowDump, formatFlowFlush, formatFlowGet, formatFlowPut, formatLogSet, formatOffloadStats, formatPacketInject, formatPortsShow,
+} from './formatters';
 import { CliUsageError } from './usage-error';
 
 /** What parsers may touch besides their arguments (injectable for tests). */
@@ -135,8 +136,6 @@ function parsePacketInject(args: readonly string[], ctx: ParseContext): { port: 
   return { port, frames };
 }
 
-const generic = (result: unknown): string => readable(result);
-
 /** Every method of the control API, in the order of DESIGN.md's table. */
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -177,7 +176,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       if (args.length !== 1) throw new CliUsageError(`flow/get takes exactly one UFID (got ${args.length} arguments)`);
       return { ufid: parseUfid('flow/get', args[0]) };
     },
-    format: generic,
+    format: formatFlowGet,
   },
   {
     method: 'flow/dump',
@@ -189,13 +188,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     method: 'flow/flush',
     forms: [{ args: '', summary: 'delete every flow; prints how many were removed' }],
     parse: (args) => noArgs('flow/flush', args),
-    format: generic,
+    format: formatFlowFlush,
   },
   {
     method: 'offload/stats',
     forms: [{ args: '', summary: 'flow counts by state, trial variants, learned variant per device, flow_id pool, latency' }],
     parse: (args) => noArgs('offload/stats', args),
-    format: generic,
+    format: formatOffloadStats,
   },
   {
     method: 'packet/inject',

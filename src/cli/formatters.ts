@@ -116,3 +116,62 @@ export function formatPacketInject(result: unknown): string {
   lines.push(`hits: ${dash(r.hits)}, misses: ${dash(r.misses)}`);
   return lines.join('\n');
 }
+
+/**
+ * flow/get: the flow as labelled lines: ufid, match, actions, state (and reason), flow id and mark,
+ * device and variant, the rule as testpmd text, then `stats: packets: N, bytes: N, used: T (hw|sw)`.
+ */
+export function formatFlowGet(result: unknown): string {
+  if (!isObject(result) || typeof result.ufid !== 'string' || typeof result.match !== 'string' || typeof result.state !== 'string') return readable(result);
+  const r = result;
+  const lines = [`ufid: ${r.ufid as string}`, `match: ${r.match as string}`, `actions: ${dash(r.actions)}`, `state: ${r.state as string}`];
+  if (r.reason !== undefined) lines.push(`reason: ${dash(r.reason)}`);
+  if (typeof r.flowId === 'number') lines.push(`flow_id: ${r.flowId}${typeof r.mark === 'number' ? `, mark: ${hex(r.mark)}` : ''}`);
+  if (r.device !== undefined) lines.push(`device: ${dash(r.device)}${r.variant !== undefined ? `, variant: ${dash(r.variant)}` : ''}`);
+  if (typeof r.rule === 'string') lines.push(`rule: ${r.rule}`);
+  if (isObject(r.stats)) {
+    const s = r.stats;
+    lines.push(`stats: packets: ${dash(s.packets)}, bytes: ${dash(s.bytes)}, used: ${dash(s.used)}${s.source !== undefined ? ` (${dash(s.source)})` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+/** flow/flush: `removed N flows`. */
+export function formatFlowFlush(result: unknown): string {
+  if (!isObject(result) || typeof result.removed !== 'number') return readable(result);
+  return `removed ${result.removed} flow${result.removed === 1 ? '' : 's'}`;
+}
+
+/**
+ * offload/stats: flow counts by state, the flow_id pool, attempts per trial variant, the learned
+ * variant and offloaded flows per device, latency and statistics sweeps.
+ */
+export function formatOffloadStats(result: unknown): string {
+  if (!isObject(result) || !isObject(result.flows) || !isObject(result.attempts) || !isObject(result.flowIdPool)) return readable(result);
+  const f = result.flows;
+  const pool = result.flowIdPool;
+  const lines = [
+    `flows: ${dash(f.total)} (offloaded: ${dash(f.offloaded)}, software: ${dash(f.software)}, pending: ${dash(f.pending)})`,
+    `flow_id pool: ${dash(pool.used)} of ${dash(pool.size)} in use${typeof pool.waiting === 'number' && pool.waiting > 0 ? `, ${pool.waiting} flows waiting` : ''}`,
+  ];
+  const rows = Object.entries(result.attempts).map(([name, c]) => (isObject(c) ? [name, dash(c.tried), dash(c.succeeded), dash(c.failed)] : [name, dash(c), '', '']));
+  lines.push('trial variants:', table(['  VARIANT', 'TRIED', 'SUCCEEDED', 'FAILED'], rows.map(([n, ...rest]) => [`  ${n}`, ...rest])));
+  const learned = isObject(result.learnedVariants) ? result.learnedVariants : {};
+  const devices = isObject(result.devices) ? result.devices : {};
+  const ids = [...new Set([...Object.keys(learned), ...Object.keys(devices)])].sort((a, b) => Number(a) - Number(b));
+  lines.push(ids.length === 0 ? 'devices: none used' : 'devices:');
+  for (const id of ids) {
+    const d = devices[id];
+    const n = isObject(d) ? dash(d.offloaded) : '0';
+    lines.push(`  device ${id}: ${n} offloaded${learned[id] !== undefined ? `, learned variant ${dash(learned[id])}` : ''}`);
+  }
+  if (isObject(result.latency)) {
+    const l = result.latency;
+    lines.push(`latency per offload operation: mean ${dash(l.meanUs)} us, stddev ${dash(l.stddevUs)} us, p99 ${dash(l.p99Us)} us (${dash(l.count)} operations)`);
+  }
+  if (isObject(result.statsSweeps)) {
+    const s = result.statsSweeps;
+    lines.push(`statistics sweeps: ${dash(s.count)}, last ${dash(s.lastUs)} us for ${dash(s.lastFlows)} counters, mean ${dash(s.meanUs)} us`);
+  }
+  return lines.join('\n');
+}

@@ -99,7 +99,8 @@ test('result schemas: the shapes of DESIGN.md pass, broken ones name the field',
   t.true(validateResult('packet/inject', { packets: [{ hit: true, ufid: UFID, mark: 65539, outPort: 2 }, { hit: false }], hits: 1, misses: 1 }).ok);
   t.false(validateResult('packet/inject', { packets: [], hits: 0 }).ok);
   t.true(validateResult('log/set', { previous: 'info' }).ok);
-  t.throws(() => validateResult('flow/get', {}), { message: /no \$defs\["flow\/get.result"\]/ });
+  t.false(validateResult('flow/get', {}).ok);
+  t.throws(() => validateResult('agent/nonexistent', {}), { message: /no \$defs\["agent\/nonexistent.result"\]/ });
 });
 
 test('a flow/put of 100k real dump lines fits the default message limit', (t) => {

@@ -1,0 +1,221 @@
+/**
+ * The offload engine on the soft NIC, full profile (issue 5's targets in brackets):
+ *
+ * - offload.put: flows per second from flow/put to `offloaded` for N distinct megaflows
+ *   (`in_port(1),eth_type(0x0800),ipv4(src,dst,proto=17),udp(src,dst)` with a ufid each), in batches:
+ *   through the control socket (JSON-RPC, one client) [300k/s], in-process with engine.put() [1M/s],
+ *   next to the raw native batch insertion of the same rules (backend.create of RuleSpec batches,
+ *   the floor) as the peer. The first min(60,000, 60%) flows output to port 2 (a MARK, a flow_id
+ *   each: there are 65,536), the rest drop (no mark, no flow_id).
+ * - offload.sweep: one statistics sweep (a single batched query) over N offloaded counting flows,
+ *   and over the large size [100k < 10 ms].
+ * - offload.memory: agent (JS heap) bytes per offloaded flow after a GC, and process RSS per flow
+ *   (which includes the soft NIC's own rule memory) [< 1 KiB].
+ *
+ * Rates are wall-clock (the socket benchmark has the server and the client in this process).
+ * Sizes: `offload.flows` (100000; quick 20000), `offload.batch` flows per put (10000; quick 5000),
+ * `offload.sweepLarge` (1000000; quick 0 = skipped), `offload.rounds` (3; quick 1), the median reported.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { ControlClient, ControlServer } from '../src/control';
+import { parseFlowInput } from '../src/offload/flow-input';
+import { translateFlow, VARIANT_COUNT, withVariant } from '../src/flows/translate';
+import type { RuleSpec } from '../src/native/rule-spec';
+import { SoftNicBackend } from '../src/native/soft-backend';
+import { OffloadEngine, registerOffloadMethods, type EnginePorts, type FlowInput } from '../src/offload';
+import { median, size, type Benchmark, type BenchOptions, type BenchResult } from './types';
+
+const NAME_PUT = 'offload.put';
+const NAME_SWEEP = 'offload.sweep';
+const NAME_MEMORY = 'offload.memory';
+
+const PORTS: EnginePorts = {
+  hwPortIdOf: (odp) => (odp === 1 ? 0 : odp === 2 ? 1 : undefined),
+  port: () => undefined,
+  hwLocalPortMap: { 0: 1, 1: 2 },
+};
+
+function ufidOf(i: number): string {
+  const h = i.toString(16).padStart(12, '0');
+  return `0000beef-0000-4000-8000-${h}`;
+}
+
+/** Flow i: distinct 5-tuples; outputs to 2 below `markCount`, drops above. */
+function flowAt(i: number, markCount: number): FlowInput {
+  const match = `in_port(1),eth_type(0x0800),ipv4(src=10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255},dst=10.200.${(i >> 20) & 15}.1,proto=17),udp(src=${1024 + (i % 60000)},dst=53)`;
+  return { ufid: ufidOf(i), match, actions: i < markCount ? '2' : 'drop' };
+}
+
+function flows(n: number): FlowInput[] {
+  const markCount = Math.min(60000, Math.floor(n * 0.6));
+  return Array.from({ length: n }, (_, i) => flowAt(i, markCount));
+}
+
+function seconds(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function batches<T>(list: readonly T[], batch: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += batch) out.push(list.slice(i, i + batch));
+  return out;
+}
+
+let gcFn: (() => void) | undefined;
+function gc(): void {
+  if (!gcFn) {
+    v8.setFlagsFromString('--expose-gc');
+    gcFn = vm.runInNewContext('gc') as () => void;
+  }
+  gcFn();
+  gcFn();
+}
+
+function countOffloaded(engine: OffloadEngine, n: number, log: (m: string) => void): void {
+  const s = engine.stats().flows;
+  if (s.offloaded !== n) log(`warning: ${s.offloaded} of ${n} flows offloaded (${s.software} in software)`);
+}
+
+async function socketRate(input: FlowInput[], batch: number, log: (m: string) => void): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hwbench-'));
+  const nic = new SoftNicBackend('full');
+  const engine = new OffloadEngine({ backend: nic, ports: PORTS });
+  const server = new ControlServer({ socketPath: path.join(dir, 'ctl') });
+  registerOffloadMethods(server, () => engine);
+  await server.start();
+  const client = await ControlClient.connect(server.socketPath);
+  try {
+    const parts = batches(input, batch);
+    const start = process.hrtime.bigint();
+    for (const flowsPart of parts) await client.call('flow/put', { flows: flowsPart });
+    const s = seconds(start);
+    countOffloaded(engine, input.length, log);
+    return input.length / s;
+  } finally {
+    client.close();
+    await server.stop();
+    nic.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function inProcessRate(input: FlowInput[], batch: number, log: (m: string) => void): number {
+  const nic = new SoftNicBackend('full');
+  const engine = new OffloadEngine({ backend: nic, ports: PORTS });
+  try {
+    const parts = batches(input, batch);
+    const start = process.hrtime.bigint();
+    for (const part of parts) engine.put(part);
+    const s = seconds(start);
+    countOffloaded(engine, input.length, log);
+    return input.length / s;
+  } finally {
+    nic.close();
+  }
+}
+
+/** The same rules (COUNT variant) created straight through the backend: the floor. */
+function nativeRate(input: FlowInput[], batch: number): number {
+  const rules: RuleSpec[] = input.map((f, i) => {
+    const p = parseFlowInput(f, i);
+    const tr = translateFlow(p, PORTS, { flowId: i & 0xffff });
+    if (!tr.ok) throw new Error(`bench flow ${i} does not translate: ${tr.reason}`);
+    return withVariant(tr.rule, VARIANT_COUNT);
+  });
+  const nic = new SoftNicBackend('full');
+  try {
+    const parts = batches(rules, batch);
+    const start = process.hrtime.bigint();
+    for (const part of parts) nic.create(part);
+    return rules.length / seconds(start);
+  } finally {
+    nic.close();
+  }
+}
+
+/** Median time of one sweep over `n` offloaded counting flows, ms. */
+function sweepMs(n: number, batch: number, rounds: number): number {
+  const nic = new SoftNicBackend('full');
+  const engine = new OffloadEngine({ backend: nic, ports: PORTS });
+  try {
+    // Drops beyond the flow_id pool: every flow counts, whatever the size.
+    const markCount = Math.min(60000, Math.floor(n * 0.6));
+    for (let i = 0; i < n; i += batch) {
+      const part: FlowInput[] = [];
+      for (let k = i; k < Math.min(n, i + batch); k++) part.push(flowAt(k, markCount));
+      engine.put(part);
+    }
+    const times: number[] = [];
+    for (let r = 0; r < Math.max(3, rounds); r++) {
+      const start = process.hrtime.bigint();
+      const swept = engine.sweep();
+      times.push(seconds(start) * 1000);
+      if (swept !== n) throw new Error(`sweep covered ${swept} of ${n} flows`);
+    }
+    return median(times);
+  } finally {
+    nic.close();
+  }
+}
+
+function memoryPerFlow(input: FlowInput[], batch: number): { heap: number; rss: number } {
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const rss0 = process.memoryUsage().rss;
+  const nic = new SoftNicBackend('full');
+  const engine = new OffloadEngine({ backend: nic, ports: PORTS });
+  for (const part of batches(input, batch)) engine.put(part);
+  gc();
+  const heap = (process.memoryUsage().heapUsed - heap0) / input.length;
+  const rss = (process.memoryUsage().rss - rss0) / input.length;
+  if (engine.size !== input.length) throw new Error('flows lost');
+  nic.close();
+  return { heap, rss };
+}
+
+async function run(options: BenchOptions): Promise<BenchResult[]> {
+  const n = size(options, 'offload.flows', 100_000, 20_000);
+  const batch = size(options, 'offload.batch', 10_000, 5_000);
+  const large = size(options, 'offload.sweepLarge', 1_000_000, 0);
+  const rounds = size(options, 'offload.rounds', 3, 1);
+  const input = flows(n);
+  const results: BenchResult[] = [];
+
+  // Memory first: RSS only grows cleanly before the other phases have come and gone.
+  options.log(`${NAME_MEMORY}: ${n} flows`);
+  const mem = memoryPerFlow(input, batch);
+  results.push(
+    { bench: NAME_MEMORY, metric: `JS heap per offloaded flow (${n} flows)`, value: Math.round(mem.heap), unit: 'bytes' },
+    { bench: NAME_MEMORY, metric: `process RSS per offloaded flow, soft NIC rules included (${n} flows)`, value: Math.round(mem.rss), unit: 'bytes' },
+  );
+
+  const native: number[] = [];
+  const inproc: number[] = [];
+  const socket: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    options.log(`${NAME_PUT}: round ${r + 1}/${rounds}, ${n} flows`);
+    native.push(nativeRate(input, batch));
+    inproc.push(inProcessRate(input, batch, (m) => options.log(m)));
+    socket.push(await socketRate(input, batch, (m) => options.log(m)));
+  }
+  const floor = median(native);
+  results.push(
+    { bench: NAME_PUT, metric: `flow/put to offloaded, control socket, batches of ${batch} (${n} flows)`, value: median(socket), unit: 'flows/s', peer: 'native create (floor)', peerValue: floor },
+    { bench: NAME_PUT, metric: `flow/put to offloaded, in-process, batches of ${batch} (${n} flows)`, value: median(inproc), unit: 'flows/s', peer: 'native create (floor)', peerValue: floor },
+  );
+
+  options.log(`${NAME_SWEEP}: ${n} flows`);
+  results.push({ bench: NAME_SWEEP, metric: `one stats sweep, ${n} offloaded flows`, value: sweepMs(n, batch, rounds), unit: 'ms' });
+  if (large > 0) {
+    options.log(`${NAME_SWEEP}: ${large} flows`);
+    results.push({ bench: NAME_SWEEP, metric: `one stats sweep, ${large} offloaded flows`, value: sweepMs(large, batch, rounds), unit: 'ms' });
+  }
+
+  return results;
+}
+
+export const benchmarks: Benchmark[] = [{ name: 'offload', run }];

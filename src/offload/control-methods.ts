@@ -1,0 +1,60 @@
+/**
+ * The offload engine's control methods (DESIGN.md §3): flow/put, flow/del, flow/get, flow/dump,
+ * flow/flush, offload/stats and packet/inject, registered on a ControlServer.
+ *
+ * Errors, as JSON-RPC errors:
+ * - -32602 (invalid params): a flow that cannot be read (`data: {field: "flows[i]"}`), a bad hex frame;
+ * - -32001 (FLOW_NOT_FOUND): flow/get of an unknown ufid (`data: {ufid}`);
+ * - -32002 (INJECT_FAILED): packet/inject on an unknown port, a port without a hw-port-id, a
+ *   backend without a classifier, or an unreadable pcap file (`data: {port}` or `{pcap}`).
+ */
+import { ControlError, ErrorCode, type ControlServer } from '../control';
+import type { DumpType, OffloadEngine } from './engine';
+import { FlowInputError, FlowNotFoundError, InjectError, PcapError } from './errors';
+import type { FlowInput } from './flow-input';
+import { readPcapFile } from './pcap';
+
+/** JSON-RPC error codes of the offload methods (implementation-defined range). */
+export const OffloadErrorCode = {
+  FlowNotFound: -32001,
+  InjectFailed: -32002,
+} as const;
+
+/**
+ * Registers the offload methods. `engine()` returns the engine (a function, so the agent can
+ * register before the backend is open; it throws a ControlError when there is none).
+ */
+export function registerOffloadMethods(server: ControlServer, engine: () => OffloadEngine): void {
+  server.register('flow/put', (p: { flows: FlowInput[] }) => ({ flows: guard(() => engine().put(p.flows)) }));
+  server.register('flow/del', (p: { ufids: string[] }) => ({ flows: engine().del(p.ufids) }));
+  server.register('flow/get', (p: { ufid: string }) => guard(() => engine().get(p.ufid)));
+  server.register('flow/dump', (p: { type?: DumpType }) => ({ flows: engine().dump(p.type ?? 'all') }));
+  server.register('flow/flush', () => ({ removed: engine().flush() }));
+  server.register('offload/stats', () => engine().stats());
+  server.register('packet/inject', (p: { port: string | number; frames?: string[]; pcap?: string }) =>
+    guard(() => {
+      let frames: Uint8Array[];
+      if (p.pcap !== undefined) frames = readPcapFile(p.pcap).frames;
+      else frames = (p.frames ?? []).map((hex, i) => hexFrame(hex, i));
+      return engine().inject(p.port, frames);
+    }, p),
+  );
+}
+
+function hexFrame(hex: string, i: number): Uint8Array {
+  if (!/^([0-9a-fA-F]{2})+$/.test(hex)) throw new ControlError(ErrorCode.InvalidParams, `invalid params: frames[${i}] is not hex digits in pairs`, { field: `frames[${i}]` });
+  return Buffer.from(hex, 'hex');
+}
+
+/** Runs f, turning the engine's typed errors into JSON-RPC errors. */
+function guard<T>(f: () => T, inject?: { port: string | number; pcap?: string }): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof FlowInputError) throw new ControlError(ErrorCode.InvalidParams, `invalid params: ${err.message}`, { field: `flows[${err.index}]` });
+    if (err instanceof FlowNotFoundError) throw new ControlError(OffloadErrorCode.FlowNotFound, err.message, { ufid: err.ufid });
+    if (err instanceof PcapError) throw new ControlError(OffloadErrorCode.InjectFailed, err.message, { pcap: inject?.pcap });
+    if (err instanceof InjectError) throw new ControlError(OffloadErrorCode.InjectFailed, err.message, { port: inject?.port });
+    throw err;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The offload methods on a real control socket (in-process server and client): results satisfy
+ * schema/control-api.schema.json, errors carry their codes, and the CLI formats them.
+ */
+import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { formatFlowFlush, formatFlowGet, formatOffloadStats } from '../../src/cli/formatters';
+import { ControlClient, ControlError, ControlServer, validateResult } from '../../src/control';
+import { SoftNicBackend } from '../../src/native/soft-backend';
+import { OffloadEngine, OffloadErrorCode, registerOffloadMethods } from '../../src/offload';
+import { EXAMPLE_MATCH, portMap, udpFrame } from './helpers';
+
+const UFID = '1de117b4-df58-4ca7-a3da-f84eb3479ea0';
+
+test('every offload method answers with a result its schema accepts', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hwoff-'));
+  const nic = new SoftNicBackend('full');
+  const engine = new OffloadEngine({ backend: nic, ports: portMap({ 1: 0, 2: 1 }, { dpdk0: 1, dpdk1: 2 }) });
+  const server = new ControlServer({ socketPath: path.join(dir, 'ctl') });
+  registerOffloadMethods(server, () => engine);
+  await server.start();
+  const client = await ControlClient.connect(server.socketPath);
+  t.teardown(async () => {
+    client.close();
+    await server.stop();
+    nic.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const check = (method: string, result: unknown): void => {
+    const v = validateResult(method, result);
+    t.true(v.ok, `${method}: ${v.ok ? '' : v.message}`);
+  };
+  const put = await client.call('flow/put', { flows: [{ ufid: UFID, match: EXAMPLE_MATCH, actions: '2' }, `ct_state(0x21/0x21),in_port(2),eth_type(0x0806), actions:1`] });
+  check('flow/put', put);
+  t.deepEqual(put, { flows: [{ ufid: UFID, state: 'offloaded', flowId: 0, mark: 1 }, { ufid: (put as { flows: Array<{ ufid: string }> }).flows[1].ufid, state: 'software', reason: 'ct_state' }] });
+
+  const frame = udpFrame({ src: '192.168.1.2', dst: '192.168.1.8', sport: 10025, dport: 10026 });
+  const inj = await client.call('packet/inject', { port: 1, frames: [Buffer.from(frame).toString('hex')] });
+  check('packet/inject', inj);
+  t.deepEqual(inj, { packets: [{ hit: true, ufid: UFID, mark: 1, outPort: 2 }], hits: 1, misses: 0, outputs: { 2: 1 } });
+  engine.sweep();
+
+  const get = await client.call('flow/get', { ufid: UFID });
+  check('flow/dump', { flows: [get] });
+  t.regex(formatFlowGet(get), new RegExp(`^ufid: ${UFID}\\nmatch: ${EXAMPLE_MATCH.replace(/[()]/g, '\\$&')}\\nactions: 2\\nstate: offloaded\\nflow_id: 0, mark: 0x1\\ndevice: 0, variant: count\\nrule: flow create 0 .* mark id 1 / end\\nstats: packets: 1, bytes: ${frame.length}, used: \\d+\\.\\d{3}s \\(hw\\)$`));
+
+  check('flow/dump', await client.call('flow/dump', { type: 'non-offloaded' }));
+  const stats = await client.call('offload/stats');
+  check('offload/stats', stats);
+  const text = formatOffloadStats(stats);
+  t.regex(text, /^flows: 2 \(offloaded: 1, software: 1, pending: 0\)\nflow_id pool: 1 of 65536 in use\n/);
+  t.regex(text, /\n {2}count +1 +1 +0\n/);
+  t.regex(text, /\n {2}device 0: 1 offloaded, learned variant count\n/);
+
+  const notFound = await t.throwsAsync(client.call('flow/get', { ufid: '2de117b4-df58-4ca7-a3da-f84eb3479ea0' }), { instanceOf: ControlError });
+  t.is(notFound?.code, OffloadErrorCode.FlowNotFound);
+  const badPcap = await t.throwsAsync(client.call('packet/inject', { port: 'dpdk0', pcap: path.join(dir, 'none.pcap') }), { instanceOf: ControlError });
+  t.is(badPcap?.code, OffloadErrorCode.InjectFailed);
+  t.regex(badPcap?.message ?? '', /cannot read .*none\.pcap: ENOENT/);
+  const noHw = await t.throwsAsync(client.call('packet/inject', { port: 7, frames: ['00'] }), { instanceOf: ControlError });
+  t.regex(noHw?.message ?? '', /port 7 \(odp port 7\) has no hw-port-id/);
+
+  const flush = await client.call('flow/flush');
+  check('flow/flush', flush);
+  t.is(formatFlowFlush(flush), 'removed 2 flows');
+  t.is(nic.ruleCount(0), 0);
+});

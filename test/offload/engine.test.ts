@@ -1,0 +1,168 @@
+/**
+ * The engine on the soft NIC (full profile): put, get, dump, del, modify, flush, input errors.
+ * Expected rules and marks are written from DESIGN.md §1, not from the code's output.
+ */
+import test from 'ava';
+import { SoftNicBackend } from '../../src/native/soft-backend';
+import { FlowInputError, FlowNotFoundError, OffloadEngine } from '../../src/offload';
+import { assertNicMatchesTable, EXAMPLE_MATCH, portMap, udpMatch, udpMatchFrame } from './helpers';
+
+const UFID_A = '1de117b4-df58-4ca7-a3da-f84eb3479ea0';
+const UFID_B = '2de117b4-df58-4ca7-a3da-f84eb3479ea0';
+
+function setup(profile = 'full', hw: Record<number, number> = { 1: 0, 2: 1 }): { nic: SoftNicBackend; engine: OffloadEngine } {
+  const nic = new SoftNicBackend(profile);
+  const engine = new OffloadEngine({ backend: nic, ports: portMap(hw, { dpdk0: 1, dpdk1: 2 }) });
+  return { nic, engine };
+}
+
+test('the original example is offloaded with COUNT and mark (flow_id << 16) | hw-port-id of the output', (t) => {
+  const { nic, engine } = setup();
+  const [out] = engine.put([{ ufid: UFID_A, match: EXAMPLE_MATCH, actions: '2' }]);
+  t.deepEqual(out, { ufid: UFID_A, state: 'offloaded', flowId: 0, mark: 1 });
+  const rec = engine.get(UFID_A);
+  t.is(rec.variant, 'count');
+  t.is(rec.device, 0);
+  t.is(rec.stats.source, 'hw');
+  t.is(rec.rule, 'flow create 0 ingress pattern eth type is 0x0800 has_vlan is 0 / ipv4 src is 192.168.1.2 dst is 192.168.1.8 / udp src is 10025 dst is 10026 / end actions count / mark id 1 / end');
+  t.is(nic.ruleCount(0), 1);
+  assertNicMatchesTable(t, engine, nic);
+  nic.close();
+});
+
+test('a second flow gets the next flow_id; a whole dump line and port names are accepted', (t) => {
+  const { nic, engine } = setup();
+  const outs = engine.put([
+    { ufid: UFID_A, match: EXAMPLE_MATCH, actions: '2' },
+    `ufid:${UFID_B}, in_port(dpdk1),eth_type(0x0800),ipv4(src=192.168.1.8,dst=192.168.1.2,proto=17),udp(src=10026,dst=10025), packets:5, bytes:300, used:0.1s, actions:dpdk0`,
+  ]);
+  t.deepEqual(outs[1], { ufid: UFID_B, state: 'offloaded', flowId: 1, mark: 0x10000 });
+  t.is(engine.get(UFID_B).device, 1);
+  assertNicMatchesTable(t, engine, nic);
+  nic.close();
+});
+
+test('flows without a ufid get the derived one, the same for the same match', (t) => {
+  const { nic, engine } = setup();
+  const [a] = engine.put([{ match: EXAMPLE_MATCH, actions: '2' }]);
+  const [b] = engine.put([{ match: EXAMPLE_MATCH, actions: '2' }]);
+  t.is(a.ufid, b.ufid);
+  t.regex(a.ufid, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  t.is(engine.size, 1);
+  assertNicMatchesTable(t, engine, nic);
+  nic.close();
+});
+
+test('flows that cannot be offloaded stay in software with the reason naming the field or action', (t) => {
+  const { nic, engine } = setup();
+  const outs = engine.put([
+    { match: `ct_state(0x21/0x21),${EXAMPLE_MATCH}`, actions: '2' },
+    { match: EXAMPLE_MATCH.replace('src=192.168.1.2', 'src=192.168.1.3'), actions: 'set(ipv4(tos=0x4)),2' },
+    { match: EXAMPLE_MATCH.replace('src=192.168.1.2', 'src=192.168.1.4'), actions: '2,3' },
+    { match: EXAMPLE_MATCH.replace('in_port(1)', 'in_port(7)'), actions: '2' },
+  ]);
+  t.deepEqual(outs.map((o) => o.state), ['software', 'software', 'software', 'software']);
+  t.is(outs[0].reason, 'ct_state');
+  t.regex(outs[1].reason ?? '', /set\(ipv4\(tos/);
+  t.is(outs[2].reason, '2 outputs');
+  t.is(outs[3].reason, 'in_port 7 has no hw-port-id');
+  for (const o of outs) t.is(o.flowId, undefined);
+  t.is(engine.stats().flowIdPool.used, 0, 'software flows hold no flow_id');
+  assertNicMatchesTable(t, engine, nic);
+  nic.close();
+});
+
+test('an empty action list becomes a DROP rule without a mark', (t) => {
+  const { nic, engine } = setup();
+  const [out] = engine.put([{ ufid: UFID_A, match: EXAMPLE_MATCH, actions: 'drop' }]);
+  t.is(out.state, 'offloaded');
+  t.is(out.mark, undefined);
+  t.is(engine.get(UFID_A).rule?.endsWith('actions count / drop / end'), true);
+  const inj = engine.inject(1, [udpMatchFrame(0)]);
+  t.false(inj.packets[0].hit, 'a frame of another flow misses');
+  nic.close();
+});
+
+test('a flow that cannot be read is an error naming its position, and nothing changes', (t) => {
+  const { nic, engine } = setup();
+  const err = t.throws(() => engine.put([{ match: EXAMPLE_MATCH, actions: '2' }, { match: 'in_port(1),bogus(3)', actions: '2' }]), { instanceOf: FlowInputError });
+  t.is(err?.index, 1);
+  t.regex(err?.message ?? '', /^flows\[1\]/);
+  t.is(engine.size, 0);
+  t.is(nic.ruleCount(0), 0);
+  t.throws(() => engine.put([{ ufid: 'xyz', match: EXAMPLE_MATCH, actions: '2' }]), { instanceOf: FlowInputError, message: /ufid "xyz"/ });
+  t.throws(() => engine.get(UFID_B), { instanceOf: FlowNotFoundError, message: `no flow with ufid ${UFID_B}` });
+  nic.close();
+});
+
+test('del destroys only the flows named; unknown ufids are reported as not deleted', (t) => {
+  const { nic, engine } = setup();
+  engine.put([{ ufid: UFID_A, match: EXAMPLE_MATCH, actions: '2' }, { ufid: UFID_B, match: udpMatch(1), actions: '2' }]);
+  t.is(nic.ruleCount(0), 2);
+  t.deepEqual(engine.del([UFID_A, '3de117b4-df58-4ca7-a3da-f84eb3479ea0']), [
+    { ufid: UFID_A, deleted: true },
+    { ufid: '3de117b4-df58-4ca7-a3da-f84eb3479ea0', deleted: false },
+  ]);
+  t.is(nic.ruleCount(0), 1);
+  t.is(engine.get(UFID_B).state, 'offloaded');
+  assertNicMatchesTable(t, engine, nic);
+  nic.close();
+});
+
+test('modify (put of a known ufid) rebuilds the rule and keeps the statistics', (t) => {
+  const { nic, engine } = setup('full', { 1: 0, 2: 1, 3: 2 });
+  engine.put([{ ufid: UFID_A, match: udpMatch(5), actions: '2' }]);
+  const frame = udpMatchFrame(5, 30);
+  engine.inject(1, [frame, frame, frame]);
+  engine.sweep();
+  t.is(engine.get(UFID_A).stats.packets, 3);
+  const [out] = engine.put([{ ufid: UFID_A, match: udpMatch(5), actions: '3' }]);
+  t.is(out.state, 'offloaded');
+  t.is(out.mark, 2, 'same flow_id 0, output hw-port-id 2');
+  t.is(nic.ruleCount(0), 1, 'the old rule is gone');
+  const inj = engine.inject(1, [frame]);
+  t.is(inj.packets[0].outPort, 3);
+  engine.sweep();
+  const rec = engine.get(UFID_A);
+  t.is(rec.stats.packets, 4);
+  t.is(rec.stats.bytes, 4 * frame.length);
+  t.is(rec.actions, '3');
+  assertNicMatchesTable(t, engine, nic);
+  nic.close();
+});
+
+test('a ufid put twice in one call: the second is a modify', (t) => {
+  const { nic, engine } = setup('full', { 1: 0, 2: 1, 3: 2 });
+  const outs = engine.put([{ ufid: UFID_A, match: udpMatch(5), actions: '2' }, { ufid: UFID_A, match: udpMatch(5), actions: '3' }]);
+  t.is(outs[1].mark, 2);
+  t.is(engine.size, 1);
+  t.is(nic.ruleCount(0), 1);
+  assertNicMatchesTable(t, engine, nic);
+  nic.close();
+});
+
+test('flush removes every flow and leaves zero rules on every port', (t) => {
+  const { nic, engine } = setup('full', { 1: 0, 2: 1, 3: 2 });
+  const flows = Array.from({ length: 50 }, (_, i) => ({ match: udpMatch(i, 1 + (i % 3)), actions: String(1 + ((i + 1) % 3)) }));
+  flows.push({ match: `ct_state(0x21/0x21),${EXAMPLE_MATCH}`, actions: '2' });
+  engine.put(flows);
+  t.true(nic.ruleCount(0) > 0 && nic.ruleCount(1) > 0 && nic.ruleCount(2) > 0);
+  t.is(engine.flush(), 51);
+  for (let d = 0; d < nic.profile.ports; d++) t.is(nic.ruleCount(d), 0);
+  t.is(engine.size, 0);
+  t.deepEqual(engine.stats().flows, { total: 0, offloaded: 0, software: 0, pending: 0 });
+  t.is(engine.stats().flowIdPool.used, 0);
+  const [again] = engine.put([{ match: EXAMPLE_MATCH, actions: '2' }]);
+  t.is(again.flowId, 0, 'ids are free again');
+  assertNicMatchesTable(t, engine, nic);
+  nic.close();
+});
+
+test('dump by type', (t) => {
+  const { nic, engine } = setup();
+  engine.put([{ ufid: UFID_A, match: EXAMPLE_MATCH, actions: '2' }, { ufid: UFID_B, match: `ct_state(0x21/0x21),${EXAMPLE_MATCH}`, actions: '2' }]);
+  t.deepEqual(engine.dump().map((f) => f.ufid), [UFID_A, UFID_B]);
+  t.deepEqual(engine.dump('offloaded').map((f) => f.ufid), [UFID_A]);
+  t.deepEqual(engine.dump('non-offloaded').map((f) => [f.ufid, f.reason]), [[UFID_B, 'ct_state']]);
+  nic.close();
+});

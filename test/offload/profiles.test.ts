@@ -1,0 +1,111 @@
+/**
+ * The engine on every soft NIC profile (DESIGN.md §1 trial and error): which flows are offloaded,
+ * which variant succeeded, statistics from the NIC or from software, reasons for the rest.
+ */
+import test from 'ava';
+import { SoftNicBackend } from '../../src/native/soft-backend';
+import type { VariantName } from '../../src/flows/translate';
+import { OffloadEngine, type FlowState } from '../../src/offload';
+import { assertNicMatchesTable, EXAMPLE_MATCH, portMap, udpFrame, udpMatch, udpMatchFrame } from './helpers';
+
+const MARK_FLOW = { ufid: '00000000-0000-4000-8000-000000000001', match: udpMatch(1), actions: '2' };
+const DROP_FLOW = { ufid: '00000000-0000-4000-8000-000000000002', match: udpMatch(2), actions: 'drop' };
+const CT_FLOW = { ufid: '00000000-0000-4000-8000-000000000003', match: `ct_state(0x21/0x21),${EXAMPLE_MATCH}`, actions: '2' };
+/** Matches the source MAC: refused by a flow-director NIC that cannot match MAC addresses. */
+const MAC_FLOW = { ufid: '00000000-0000-4000-8000-000000000004', match: 'in_port(1),eth(src=50:54:00:00:00:01,dst=50:54:00:00:00:02),eth_type(0x0800),ipv4(src=10.9.9.9,dst=10.200.0.1,proto=17),udp(src=7,dst=53)', actions: '2' };
+
+interface Expectation {
+  mark: { state: FlowState; variant?: VariantName; source?: 'hw' | 'sw'; reason?: RegExp };
+  drop: { state: FlowState; variant?: VariantName };
+  mac: { state: FlowState; reason?: RegExp };
+  /** Attempts per variant after the four flows: [tried, succeeded, failed]. */
+  attempts: Record<string, [number, number, number]>;
+}
+
+const PROFILES: Record<string, Expectation> = {
+  full: {
+    mark: { state: 'offloaded', variant: 'count', source: 'hw' },
+    drop: { state: 'offloaded', variant: 'count' },
+    mac: { state: 'offloaded' },
+    attempts: { count: [3, 3, 0], 'count+queue': [0, 0, 0], queue: [0, 0, 0], plain: [0, 0, 0] },
+  },
+  // No COUNT, MARK needs QUEUE: plain fails, queue works; drop: plain. MAC addresses refused.
+  xl710: {
+    mark: { state: 'offloaded', variant: 'queue', source: 'sw' },
+    drop: { state: 'offloaded', variant: 'plain' },
+    mac: { state: 'software', reason: /^refused by the NIC: .*ITEM/ },
+    attempts: { count: [0, 0, 0], 'count+queue': [0, 0, 0], queue: [2, 1, 1], plain: [3, 1, 2] },
+  },
+  nocount: {
+    mark: { state: 'offloaded', variant: 'plain', source: 'sw' },
+    drop: { state: 'offloaded', variant: 'plain' },
+    mac: { state: 'offloaded' },
+    attempts: { count: [0, 0, 0], 'count+queue': [0, 0, 0], queue: [0, 0, 0], plain: [3, 3, 0] },
+  },
+  // MARK refused in every variant: the flow stays in software; DROP with COUNT works.
+  nomark: {
+    mark: { state: 'software', reason: /^refused by the NIC: .*MARK.*last variant queue/i },
+    drop: { state: 'offloaded', variant: 'count' },
+    mac: { state: 'software', reason: /^refused by the NIC/ },
+    attempts: { count: [3, 1, 2], 'count+queue': [2, 0, 2], queue: [2, 0, 2], plain: [0, 0, 0] },
+  },
+};
+
+for (const [profile, want] of Object.entries(PROFILES)) {
+  test(`profile ${profile}: states, variants, statistics and reasons`, (t) => {
+    const nic = new SoftNicBackend(profile);
+    const engine = new OffloadEngine({ backend: nic, ports: portMap({ 1: 0, 2: 1 }) });
+    engine.put([MARK_FLOW]);
+    engine.put([DROP_FLOW, CT_FLOW, MAC_FLOW]);
+    const mark = engine.get(MARK_FLOW.ufid);
+    t.is(mark.state, want.mark.state, mark.reason);
+    if (want.mark.variant) t.is(mark.variant, want.mark.variant);
+    if (want.mark.reason) t.regex(mark.reason ?? '', want.mark.reason);
+    const drop = engine.get(DROP_FLOW.ufid);
+    t.is(drop.state, want.drop.state, drop.reason);
+    t.is(drop.variant, want.drop.variant);
+    t.is(engine.get(CT_FLOW.ufid).reason, 'ct_state');
+    const mac = engine.get(MAC_FLOW.ufid);
+    t.is(mac.state, want.mac.state, mac.reason);
+    if (want.mac.reason) t.regex(mac.reason ?? '', want.mac.reason);
+    const stats = engine.stats();
+    const attempts = Object.fromEntries(Object.entries(stats.attempts).map(([k, c]) => [k, [c.tried, c.succeeded, c.failed]]));
+    t.deepEqual(attempts, want.attempts);
+    assertNicMatchesTable(t, engine, nic);
+
+    // Packets: hits on the mark flow are counted by the NIC (COUNT) or in software.
+    const hit = udpMatchFrame(1, 40);
+    const miss = udpFrame({ src: '172.16.0.1', dst: '172.16.0.2', sport: 1, dport: 2 });
+    const inj = engine.inject(1, [hit, miss, hit]);
+    if (want.mark.state === 'offloaded') {
+      t.deepEqual(inj.packets.map((p) => p.hit), [true, false, true]);
+      t.is(inj.packets[0].ufid, MARK_FLOW.ufid);
+      t.is(inj.packets[0].outPort, 2);
+      const before = engine.get(MARK_FLOW.ufid).stats;
+      // Software counters are counted as the packets pass; hardware counters at the next sweep.
+      t.is(before.packets, want.mark.source === 'sw' ? 2 : 0);
+      engine.sweep();
+      const after = engine.get(MARK_FLOW.ufid).stats;
+      t.is(after.source, want.mark.source ?? 'hw');
+      t.is(after.packets, 2);
+      t.is(after.bytes, 2 * hit.length);
+      t.not(after.used, 'never');
+      t.is(after[want.mark.source === 'hw' ? 'hw' : 'sw'].packets, 2);
+    } else {
+      t.deepEqual(inj.packets.map((p) => p.hit), [false, false, false]);
+      t.is(inj.misses, 3);
+    }
+    nic.close();
+  });
+}
+
+test('the variant that worked is learned per device and tried first', (t) => {
+  const nic = new SoftNicBackend('xl710');
+  const engine = new OffloadEngine({ backend: nic, ports: portMap({ 1: 0, 2: 1 }) });
+  engine.put([{ match: udpMatch(1), actions: '2' }]);
+  t.deepEqual(engine.stats().learnedVariants, { 0: 'queue' });
+  engine.put([{ match: udpMatch(2), actions: '2' }, { match: udpMatch(3), actions: '2' }]);
+  const a = engine.stats().attempts;
+  t.deepEqual([a.plain.tried, a.queue.tried, a.queue.succeeded], [1, 3, 3], 'plain failed once, then queue was tried first');
+  nic.close();
+});
