@@ -27,6 +27,8 @@ import type { ClientState } from '../ovsdb/client-state';
 import { ReliableSession } from '../ovsdb/reliable-session';
 import { derivePortTable, logPortTransitions } from '../ports';
 import type { PortTable } from '../ports';
+import { agentMetricFamilies } from './agent-metrics';
+import { MetricsServer } from './metrics';
 import type { AgentOptions } from './options';
 
 /** The Interface columns the agent monitors. */
@@ -43,6 +45,7 @@ export class Agent {
   private engine: OffloadEngine | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
   private dbState: ClientState;
+  private metrics: MetricsServer | undefined;
   private running = false;
 
   constructor(
@@ -91,6 +94,24 @@ export class Agent {
       this.closeEngine();
       throw err;
     }
+    if (this.options.metrics) {
+      const { host, port } = this.options.metrics;
+      const metrics = new MetricsServer(host, port, () => agentMetricFamilies({
+        uptimeSeconds: () => Math.round((Date.now() - this.startedAt) / 1000),
+        db: () => this.dbState,
+        ports: () => this.table,
+        offload: () => this.engine?.stats(),
+      }));
+      try {
+        await metrics.start();
+      } catch (err) {
+        await this.control.stop();
+        for (const sub of this.subscriptions.splice(0)) sub.unsubscribe();
+        this.closeEngine();
+        throw new Error(`--metrics ${host}:${port}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      this.metrics = metrics;
+    }
     this.statsTimer = setInterval(() => {
       try {
         engine.sweep();
@@ -111,6 +132,8 @@ export class Agent {
     this.client.stop();
     for (const s of this.subscriptions.splice(0)) s.unsubscribe();
     clearInterval(this.statsTimer);
+    await this.metrics?.stop();
+    this.metrics = undefined;
     await this.control.stop();
     this.closeEngine();
     this.logger.info('ovs-hwol-agent stopped');

@@ -6,7 +6,7 @@ import type { ExecutionContext } from 'ava';
 import path from 'node:path';
 import { ControlError } from '../../src/control/errors';
 import { startOvsdbServer, type OvsdbServer } from '../../src/sandbox/ovsdb-server';
-import { run } from '../../src/sandbox/processes';
+import { freePorts, run, waitFor } from '../../src/sandbox/processes';
 import { AgentProcess } from '../helpers/agent-process';
 import { expectedMap, listInterfaces } from '../helpers/db-expectations';
 
@@ -166,4 +166,20 @@ test('the agent stops cleanly on SIGTERM and removes its control socket', async 
   t.is(await agent.stop(), 0);
   const fs = await import('node:fs');
   t.false(fs.existsSync(agent.ctlSocket));
+});
+
+test('--metrics serves the port table and the OVSDB state in Prometheus format', async (t) => {
+  const [port] = await freePorts(1);
+  const { server, agent } = await setup(t, 2, ['--metrics', `127.0.0.1:${port}`]);
+  await server.vsctl('set', 'interface', 'dpdk0', 'options:hw-port-id=0', '--', 'set', 'interface', 'dpdk1', 'options:hw-port-id=zz');
+  await agent.waitForPorts('dpdk0 ready', sameMap({ 0: 1 }));
+  const body = await waitFor('a scrape', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    const text = await res.text();
+    return res.status === 200 && /ovs_hwol_hw_local_port_map_entries 1/.test(text) ? text : undefined;
+  });
+  t.regex(body, /^ovs_hwol_ports\{state="ready"\} 1$/m);
+  t.regex(body, /^ovs_hwol_ports\{state="invalid"\} 1$/m);
+  t.regex(body, /^ovs_hwol_ovsdb_connected 1$/m);
+  t.regex(body, /^# TYPE ovs_hwol_flows gauge$/m);
 });
