@@ -6,6 +6,14 @@
  * Sizes: `odp.lines` lines per round (100000; quick 10000), `odp.rounds` rounds (5; quick 2,
  * the median is reported), `odp.peerLines` lines per round for the slower Python peer (20000;
  * quick 1000).
+ *
+ * The machine may be shared, so two more figures make runs comparable: `parse+format (cpu)` counts
+ * lines per second of this process's CPU time (time spent descheduled does not count), and
+ * `reference` is JSON.parse of the same lines as JSON strings, measured in the same rounds: the
+ * ratio of parse+format to it is a machine-independent measure of our speed.
+ * `parse+format (distinct)` reads and writes the same lines with every IPv4 and Ethernet address
+ * made different (a dump of many hosts): a memo of address texts, which the repeated corpus would
+ * flatter, shows its real cost there.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,8 +32,30 @@ function corpusLines(): string[] {
     .filter((l) => l.startsWith('ufid:'));
 }
 
+/**
+ * Line `i` of the corpus with its addresses made unique to it: every IPv4 address but 0.0.0.0 and
+ * 255.x.x.x masks becomes 10.x.y.z, every Ethernet address but the all-zero mask 02:xx:xx:xx:xx:xx.
+ */
+function withDistinctAddresses(line: string, i: number): string {
+  let k = 0;
+  const unique = (): number => (i * 16 + k++) >>> 0;
+  return line
+    .replace(/\b\d+\.\d+\.\d+\.\d+\b/g, (a) => (a === '0.0.0.0' || a.startsWith('255.') ? a : `10.${(unique() >>> 16) & 255}.${(unique() >>> 8) & 255}.${unique() & 255}`))
+    .replace(/\b(?:[0-9a-f]{2}:){5}[0-9a-f]{2}\b/g, (m) => {
+      if (m === '00:00:00:00:00:00') return m;
+      const u = unique();
+      return `02:${[u >>> 24, (u >>> 16) & 255, (u >>> 8) & 255, u & 255, k & 255].map((x) => x.toString(16).padStart(2, '0')).join(':')}`;
+    });
+}
+
 function rate(n: number, start: bigint): number {
   return n / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
+/** Lines per second of CPU time (user + system) since `start`. */
+function cpuRate(n: number, start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return n / ((used.user + used.system) / 1e6);
 }
 
 /** Runs the Python peer; undefined (with a log line) when it cannot run here. */
@@ -49,17 +79,32 @@ export const benchmarks: Benchmark[] = [
       const rounds = size(options, 'odp.rounds', 5, 2);
       const peerLines = size(options, 'odp.peerLines', 20_000, 1000);
       const lines = Array.from({ length: n }, (_, i) => base[i % base.length]);
+      const jsonLines = base.map((l) => JSON.stringify(l));
+      const distinctLines = lines.map(withDistinctAddresses);
       const parsed: DpFlow[] = base.map(parseFlow);
       const both: number[] = [];
+      const bothDistinct: number[] = [];
+      const bothCpu: number[] = [];
+      const reference: number[] = [];
       const parseOnly: number[] = [];
       const formatOnly: number[] = [];
       let sink = 0;
       // One warm-up round so that the optimising compiler has seen the code.
       for (const l of lines) sink += formatFlow(parseFlow(l)).length;
+      for (let i = 0; i < n; i++) sink += (JSON.parse(jsonLines[i % jsonLines.length]) as string).length;
+      for (const l of distinctLines) sink += formatFlow(parseFlow(l)).length;
       for (let r = 0; r < rounds; r++) {
         let t = process.hrtime.bigint();
+        const cpu = process.cpuUsage();
         for (let i = 0; i < n; i++) sink += formatFlow(parseFlow(lines[i])).length;
         both.push(rate(n, t));
+        bothCpu.push(cpuRate(n, cpu));
+        t = process.hrtime.bigint();
+        for (let i = 0; i < n; i++) sink += (JSON.parse(jsonLines[i % jsonLines.length]) as string).length;
+        reference.push(rate(n, t));
+        t = process.hrtime.bigint();
+        for (let i = 0; i < n; i++) sink += formatFlow(parseFlow(distinctLines[i])).length;
+        bothDistinct.push(rate(n, t));
         t = process.hrtime.bigint();
         for (let i = 0; i < n; i++) sink += parseFlow(lines[i]).actions.length;
         parseOnly.push(rate(n, t));
@@ -69,6 +114,7 @@ export const benchmarks: Benchmark[] = [
       }
       if (sink === 0) options.log('odp: nothing was formatted');
       options.log(`odp: ${n} lines x ${rounds} rounds; parse+format samples ${both.map((v) => v.toFixed(0)).join(', ')} lines/s`);
+      options.log(`odp: parse+format / JSON.parse of the same lines, per round: ${both.map((v, i) => (v / reference[i]).toFixed(3)).join(', ')}`);
 
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ovs-hwol-bench-')), 'corpus.txt');
       fs.writeFileSync(file, base.join('\n') + '\n');
@@ -78,8 +124,11 @@ export const benchmarks: Benchmark[] = [
       const withPeer = (r: BenchResult): BenchResult => (peer ? { ...r, peer: PEER_NAME, peerValue: peer.linesPerSec } : r);
       return [
         withPeer({ bench: 'odp', metric: 'parse+format', value: median(both), unit: 'lines/s' }),
+        { bench: 'odp', metric: 'parse+format (cpu)', value: median(bothCpu), unit: 'lines/cpu-s' },
+        { bench: 'odp', metric: 'parse+format (distinct)', value: median(bothDistinct), unit: 'lines/s' },
         withPeer({ bench: 'odp', metric: 'parse', value: median(parseOnly), unit: 'lines/s' }),
         { bench: 'odp', metric: 'format', value: median(formatOnly), unit: 'lines/s' },
+        { bench: 'odp', metric: 'reference', value: median(reference), unit: 'JSON.parse lines/s' },
       ];
     },
   },

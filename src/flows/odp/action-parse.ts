@@ -5,10 +5,10 @@
  * `name(...)` is kept verbatim as an `opaque` action so that a flow always round-trips; a bare
  * token that is not a keyword is an output port name.
  */
-import { parseIpv6, readIpv4, readMac } from './addr';
+import { parseIpv6Bytes, readIpv4, readMac } from './addr';
 import type { Action, CtAction, CtNat, IpAddr, Port, UserspaceAction, UserspaceCookie } from './model';
 import { isSectionLabel, readKeyAttr } from './key-parse';
-import { hexDigit, type Reader } from './reader';
+import { hexDigit, nameCode, type Reader } from './reader';
 import { readParenPort, readTnlPushArgs } from './tnl-push';
 
 const UINT32_MAX = 0xffffffff;
@@ -23,22 +23,22 @@ function readBarePort(r: Reader, what: string): Port {
   const c = r.peek();
   if (c >= 48 && c <= 57) return r.uint(32, what);
   const start = r.pos;
-  while (r.pos < r.end && !isDelim(r.s.charCodeAt(r.pos))) r.pos++;
+  while (r.pos < r.end && !isDelim(r.b[r.pos])) r.pos++;
   if (r.pos === start) r.fail(`expected a port for ${what}`);
   return r.s.slice(start, r.pos);
 }
 
 /** `%x` as scanf reads it: optional `0x`, then hex digits. */
 function readHexAny(r: Reader, what: string): number {
-  if (r.peek() === 48 && (r.s.charCodeAt(r.pos + 1) | 32) === 120) r.pos += 2;
+  if (r.peek() === 48 && (r.b[r.pos + 1] | 32) === 120) r.pos += 2;
   return r.hexDigits(what, 32);
 }
 
 /** `%x` for 64 bits. */
 function readHexBig(r: Reader, what: string): bigint {
-  if (r.peek() === 48 && (r.s.charCodeAt(r.pos + 1) | 32) === 120) r.pos += 2;
+  if (r.peek() === 48 && (r.b[r.pos + 1] | 32) === 120) r.pos += 2;
   const start = r.pos;
-  while (r.pos < r.end && hexDigit(r.s.charCodeAt(r.pos)) >= 0) r.pos++;
+  while (r.pos < r.end && hexDigit(r.b[r.pos]) >= 0) r.pos++;
   if (r.pos === start) r.fail(`expected hex digits for ${what}`);
   const v = BigInt('0x' + r.s.slice(start, r.pos));
   if (v >> 64n !== 0n) r.fail(`${what} does not fit in 64 bits`, start);
@@ -108,7 +108,7 @@ function readNatAddr(r: Reader): IpAddr {
   let p = start;
   let dot = false;
   while (p < r.end) {
-    const ch = r.s.charCodeAt(p);
+    const ch = r.b[p];
     if (ch === 46) dot = true;
     else if (ch < 48 || ch > 57) break;
     p++;
@@ -116,12 +116,12 @@ function readNatAddr(r: Reader): IpAddr {
   if (!bracket && dot) return readIpv4(r, 'nat address');
   let e = start;
   while (e < r.end) {
-    const ch = r.s.charCodeAt(e);
+    const ch = r.b[e];
     if (hexDigit(ch) >= 0 || ch === 58 || ch === 46) e++;
     else break;
   }
   // An unbracketed IPv6 address followed by :port is ambiguous; OVS reads it all as the address.
-  const a = parseIpv6(r.s, start, e);
+  const a = parseIpv6Bytes(r.b, start, e);
   if (!a) r.fail('expected an IP address in nat(...)', start);
   r.pos = e;
   if (bracket) r.expect(93);
@@ -211,7 +211,7 @@ function readCtArgs(r: Reader): CtAction {
       case 'helper': case 'timeout': {
         r.expect(61);
         const start = r.pos;
-        while (r.pos < r.end && !isDelim(r.s.charCodeAt(r.pos))) r.pos++;
+        while (r.pos < r.end && !isDelim(r.b[r.pos])) r.pos++;
         const len = r.pos - start;
         if (len === 0 || len > (w === 'helper' ? 15 : 31)) r.fail(`ct ${w} must be 1 to ${w === 'helper' ? 15 : 31} characters`, start);
         ct[w] = r.s.slice(start, r.pos);
@@ -288,7 +288,7 @@ function readUserspace(r: Reader): UserspaceAction {
     cookie = { type: 'controller', reason, dontSend, continuation, recircId, ruleCookie, controllerId, maxLen };
   } else if (r.eatText(',userdata(')) {
     const start = r.pos;
-    while (r.pos < r.end && hexDigit(r.s.charCodeAt(r.pos)) >= 0) r.pos++;
+    while (r.pos < r.end && hexDigit(r.b[r.pos]) >= 0) r.pos++;
     if ((r.pos - start) % 2 !== 0) r.fail('userdata(...) needs an even number of hex digits', start);
     cookie = { type: 'userdata', hex: r.s.slice(start, r.pos).toLowerCase() };
     r.expect(41);
@@ -330,90 +330,118 @@ function readU32Arg(r: Reader, what: string): number {
   return v;
 }
 
+/* Action name codes (see nameCode); `check_pkt_len` is longer than a code and is compared as text. */
+const A_SET = nameCode('set');
+const A_PUSH_VLAN = nameCode('push_vlan');
+const A_PUSH_MPLS = nameCode('push_mpls');
+const A_ADD_MPLS = nameCode('add_mpls');
+const A_POP_MPLS = nameCode('pop_mpls');
+const A_CT = nameCode('ct');
+const A_RECIRC = nameCode('recirc');
+const A_METER = nameCode('meter');
+const A_TRUNC = nameCode('trunc');
+const A_LB_OUTPUT = nameCode('lb_output');
+const A_HASH = nameCode('hash');
+const A_TNL_POP = nameCode('tnl_pop');
+const A_TNL_PUSH = nameCode('tnl_push');
+const A_USERSPACE = nameCode('userspace');
+const A_CLONE = nameCode('clone');
+const A_SAMPLE = nameCode('sample');
+const A_PUSH_ETH = nameCode('push_eth');
+const A_POP_NSH = nameCode('pop_nsh');
+const A_DROP = nameCode('drop');
+const A_POP_VLAN = nameCode('pop_vlan');
+const A_CT_CLEAR = nameCode('ct_clear');
+const A_POP_ETH = nameCode('pop_eth');
+
+/** Reads the arguments of the action whose name (code `code`, text from `start`) and `(` were read. */
+function readActionArgs(r: Reader, code: number, start: number): Action {
+  switch (code) {
+    case A_SET: {
+      const key = readKeyAttr(r);
+      r.expect(41);
+      return { kind: 'set', key };
+    }
+    case A_PUSH_VLAN: return readPushVlan(r);
+    case A_PUSH_MPLS: return readMplsLse(r, 'push_mpls');
+    case A_ADD_MPLS: return readMplsLse(r, 'add_mpls');
+    case A_POP_MPLS: {
+      named(r, 'eth_type');
+      const ethType = r.uint(16, 'pop_mpls eth_type');
+      r.expect(41);
+      return { kind: 'pop_mpls', ethType };
+    }
+    case A_CT: return readCtArgs(r);
+    case A_RECIRC: return { kind: 'recirc', id: readU32Arg(r, 'recirc id') };
+    case A_METER: return { kind: 'meter', value: readU32Arg(r, 'meter') };
+    case A_TRUNC: return { kind: 'trunc', value: readU32Arg(r, 'trunc') };
+    case A_LB_OUTPUT: return { kind: 'lb_output', value: readU32Arg(r, 'lb_output') };
+    case A_HASH: {
+      const at = r.pos;
+      const alg = r.word();
+      if (alg !== 'l4' && alg !== 'sym_l4') r.fail('expected l4( or sym_l4( in hash(...)', at);
+      r.expect(40);
+      const basis = r.uint(32, 'hash basis');
+      r.expectText('))');
+      return { kind: 'hash', alg, basis };
+    }
+    case A_TNL_POP: {
+      const port = readParenPort(r, 'tnl_pop');
+      r.expect(41);
+      return { kind: 'tnl_pop', port };
+    }
+    case A_TNL_PUSH: return readTnlPushArgs(r);
+    case A_USERSPACE: return readUserspace(r);
+    case A_CLONE: {
+      const actions = readActionList(r, true);
+      r.expect(41);
+      return { kind: 'clone', actions };
+    }
+    case A_SAMPLE: return readSample(r);
+    case A_PUSH_ETH: {
+      named(r, 'src');
+      const src = readMac(r, 'push_eth src');
+      r.expectText(',dst=');
+      const dst = readMac(r, 'push_eth dst');
+      if (r.eatText(',type=')) r.uint(16, 'push_eth type');
+      r.expect(41);
+      return { kind: 'push_eth', src, dst };
+    }
+    case A_POP_NSH:
+      r.expect(41);
+      return { kind: 'pop_nsh' };
+    default: {
+      const name = r.s.slice(start, r.pos - 1);
+      if (name === 'check_pkt_len') return readCheckPktLen(r);
+      r.pos = start;
+      return { kind: 'opaque', text: r.balanced(true, name) };
+    }
+  }
+}
+
 /** Reads one action at the cursor. */
 export function readAction(r: Reader): Action {
   const c = r.peek();
   if (c >= 48 && c <= 57) return { kind: 'output', port: r.uint(32, 'output port') };
   const start = r.pos;
-  const name = r.word();
+  const code = r.code();
   if (r.eat(40)) {
+    if (r.pos - 1 === start) return r.fail('expected an action', start);
     r.enter();
-    let a: Action;
-    switch (name) {
-      case 'set': {
-        const key = readKeyAttr(r);
-        r.expect(41);
-        a = { kind: 'set', key };
-        break;
-      }
-      case 'push_vlan': a = readPushVlan(r); break;
-      case 'push_mpls': case 'add_mpls': a = readMplsLse(r, name); break;
-      case 'pop_mpls': {
-        named(r, 'eth_type');
-        a = { kind: 'pop_mpls', ethType: r.uint(16, 'pop_mpls eth_type') };
-        r.expect(41);
-        break;
-      }
-      case 'ct': a = readCtArgs(r); break;
-      case 'recirc': a = { kind: 'recirc', id: readU32Arg(r, 'recirc id') }; break;
-      case 'meter': case 'trunc': case 'lb_output': a = { kind: name, value: readU32Arg(r, name) }; break;
-      case 'hash': {
-        const at = r.pos;
-        const alg = r.word();
-        if (alg !== 'l4' && alg !== 'sym_l4') r.fail('expected l4( or sym_l4( in hash(...)', at);
-        r.expect(40);
-        const basis = r.uint(32, 'hash basis');
-        r.expectText('))');
-        a = { kind: 'hash', alg, basis };
-        break;
-      }
-      case 'tnl_pop': {
-        const port = readParenPort(r, 'tnl_pop');
-        r.expect(41);
-        a = { kind: 'tnl_pop', port };
-        break;
-      }
-      case 'tnl_push': a = readTnlPushArgs(r); break;
-      case 'userspace': a = readUserspace(r); break;
-      case 'clone': {
-        const actions = readActionList(r, true);
-        r.expect(41);
-        a = { kind: 'clone', actions };
-        break;
-      }
-      case 'sample': a = readSample(r); break;
-      case 'check_pkt_len': a = readCheckPktLen(r); break;
-      case 'push_eth': {
-        named(r, 'src');
-        const src = readMac(r, 'push_eth src');
-        r.expectText(',dst=');
-        const dst = readMac(r, 'push_eth dst');
-        if (r.eatText(',type=')) r.uint(16, 'push_eth type');
-        r.expect(41);
-        a = { kind: 'push_eth', src, dst };
-        break;
-      }
-      case 'pop_nsh': r.expect(41); a = { kind: 'pop_nsh' }; break;
-      case '':
-        return r.fail('expected an action', start);
-      default: {
-        r.pos = start;
-        const text = r.balanced(true, name);
-        a = { kind: 'opaque', text };
-      }
-    }
+    const a = readActionArgs(r, code, start);
     r.leave();
     return a;
   }
-  const n = r.peek();
-  if (isDelim(n)) {
-    switch (name) {
-      case '': return r.fail('expected an action', start);
-      case 'drop': return { kind: 'drop' };
-      case 'pop_vlan': case 'ct_clear': case 'pop_eth': return { kind: name };
-      case 'ct': return { kind: 'ct' };
-      default: return { kind: 'output', port: name };
+  if (isDelim(r.peek())) {
+    switch (code) {
+      case A_DROP: return { kind: 'drop' };
+      case A_POP_VLAN: return { kind: 'pop_vlan' };
+      case A_CT_CLEAR: return { kind: 'ct_clear' };
+      case A_POP_ETH: return { kind: 'pop_eth' };
+      case A_CT: return { kind: 'ct' };
     }
+    if (r.pos === start) return r.fail('expected an action', start);
+    return { kind: 'output', port: r.lastWord() };
   }
   r.pos = start;
   return { kind: 'output', port: readBarePort(r, 'output port') };
@@ -429,7 +457,7 @@ export function readActionList(r: Reader, inParens: boolean): Action[] {
     const before = r.pos;
     let blank = false;
     while (r.pos < r.end) {
-      const c = r.s.charCodeAt(r.pos);
+      const c = r.b[r.pos];
       if (c === 44) r.pos++;
       else if (c === 32 || c === 9 || c === 10 || c === 13) {
         r.pos++;

@@ -2,60 +2,72 @@
  * Addresses in ODP text: IPv4 (dotted quad), IPv6 (as glibc's inet_pton reads and inet_ntop
  * writes it), Ethernet (`xx:xx:xx:xx:xx:xx`). Readers take a {@link Reader}; writers return strings.
  */
-import { hexDigit, type Reader } from './reader';
-import { HEX2 } from './numfmt';
+import { described, HEX_VALUE, hexDigit, type Reader } from './reader';
+import { DEC8, HEX2 } from './numfmt';
 import type { Ipv6Addr, MacAddr } from './model';
 
-const DEC: string[] = Array.from({ length: 256 }, (_, i) => String(i));
-
 /** Reads `a.b.c.d` into an unsigned 32-bit number. */
-export function readIpv4(r: Reader, what: string): number {
+export function readIpv4(r: Reader, what: string, mask = false): number {
   const start = r.pos;
-  const s = r.s;
+  const b = r.b;
   let p = start;
   let result = 0;
   for (let i = 0; i < 4; i++) {
     if (i > 0) {
-      if (s.charCodeAt(p) !== 46 || p >= r.end) r.fail(`expected an IPv4 address for ${what}`, start);
+      if (b[p] !== 46 || p >= r.end) r.fail(`expected an IPv4 address for ${described(what, mask)}`, start);
       p++;
     }
     const q = p;
     let v = 0;
     while (p < r.end) {
-      const c = s.charCodeAt(p);
+      const c = b[p];
       if (c < 48 || c > 57) break;
       v = v * 10 + (c - 48);
       p++;
     }
-    if (p === q || p - q > 3 || v > 255) r.fail(`expected an IPv4 address for ${what}`, start);
+    if (p === q || p - q > 3 || v > 255) r.fail(`expected an IPv4 address for ${described(what, mask)}`, start);
     result = result * 256 + v;
   }
   r.pos = p;
   return result;
 }
 
+/**
+ * The 256 texts `prefix` + `a.` for each first octet `a`: with {@link formatIpv4With}, an address
+ * and what comes before it (`src=`, `/`) cost no more concatenations than the address alone.
+ */
+export function ipv4FirstOctets(prefix: string): readonly string[] {
+  return DEC8.map((d) => prefix + d + '.');
+}
+
+const DOT = ipv4FirstOctets('');
+
+/** `a.b.c.d` for an unsigned 32-bit number, after the prefix of `firstOctets` ({@link ipv4FirstOctets}). */
+export function formatIpv4With(firstOctets: readonly string[], v: number): string {
+  return firstOctets[(v >>> 24) & 255] + DOT[(v >>> 16) & 255] + DOT[(v >>> 8) & 255] + DEC8[v & 255];
+}
+
 /** `a.b.c.d` for an unsigned 32-bit number. */
 export function formatIpv4(v: number): string {
-  return DEC[(v >>> 24) & 255] + '.' + DEC[(v >>> 16) & 255] + '.' + DEC[(v >>> 8) & 255] + '.' + DEC[v & 255];
+  return formatIpv4With(DOT, v);
 }
 
 /** Reads `xx:xx:xx:xx:xx:xx` (1 or 2 hex digits per byte). */
-export function readMac(r: Reader, what: string): MacAddr {
+export function readMac(r: Reader, what: string, mask = false): MacAddr {
   const start = r.pos;
-  const s = r.s;
+  const b = r.b;
+  const end = r.end;
   let p = start;
   const out = new Uint8Array(6);
   for (let i = 0; i < 6; i++) {
     if (i > 0) {
-      if (s.charCodeAt(p) !== 58 || p >= r.end) r.fail(`expected an Ethernet address for ${what}`, start);
+      if (p >= end || b[p] !== 58) r.fail(`expected an Ethernet address for ${described(what, mask)}`, start);
       p++;
     }
-    const c1 = s.charCodeAt(p);
-    const d1 = p >= r.end ? -1 : c1 >= 48 && c1 <= 57 ? c1 - 48 : c1 >= 97 && c1 <= 102 ? c1 - 87 : hexDigit(c1);
-    if (d1 < 0) r.fail(`expected an Ethernet address for ${what}`, start);
+    const d1 = p < end ? HEX_VALUE[b[p]] : -1;
+    if (d1 < 0) r.fail(`expected an Ethernet address for ${described(what, mask)}`, start);
     p++;
-    const c2 = s.charCodeAt(p);
-    const d2 = p >= r.end ? -1 : c2 >= 48 && c2 <= 57 ? c2 - 48 : c2 >= 97 && c2 <= 102 ? c2 - 87 : hexDigit(c2);
+    const d2 = p < end ? HEX_VALUE[b[p]] : -1;
     if (d2 >= 0) {
       out[i] = d1 * 16 + d2;
       p++;
@@ -65,8 +77,21 @@ export function readMac(r: Reader, what: string): MacAddr {
   return out;
 }
 
+/** The 256 texts `prefix` + `xx:` for each first byte, for {@link formatMacWith} (as {@link ipv4FirstOctets}). */
+export function macFirstBytes(prefix: string): readonly string[] {
+  return HEX2.map((h) => prefix + h + ':');
+}
+
+const HEX2_COLON = macFirstBytes('');
+
+/** `xx:xx:xx:xx:xx:xx` after the prefix of `firstBytes` ({@link macFirstBytes}). */
+export function formatMacWith(firstBytes: readonly string[], m: MacAddr): string {
+  return firstBytes[m[0]] + HEX2_COLON[m[1]] + HEX2_COLON[m[2]] + HEX2_COLON[m[3]] + HEX2_COLON[m[4]] + HEX2[m[5]];
+}
+
+/** `xx:xx:xx:xx:xx:xx`. */
 export function formatMac(m: MacAddr): string {
-  return HEX2[m[0]] + ':' + HEX2[m[1]] + ':' + HEX2[m[2]] + ':' + HEX2[m[3]] + ':' + HEX2[m[4]] + ':' + HEX2[m[5]];
+  return formatMacWith(HEX2_COLON, m);
 }
 
 function isV6Char(c: number): boolean {
@@ -74,25 +99,34 @@ function isV6Char(c: number): boolean {
 }
 
 /** Reads an IPv6 address as inet_pton(AF_INET6) accepts it (with an optional trailing dotted IPv4). */
-export function readIpv6(r: Reader, what: string): Ipv6Addr {
+export function readIpv6(r: Reader, what: string, mask = false): Ipv6Addr {
   const start = r.pos;
-  const s = r.s;
   let end = start;
-  while (end < r.end && end - start < 46 && isV6Char(s.charCodeAt(end))) end++;
-  const out = parseIpv6(s, start, end);
-  if (!out) r.fail(`expected an IPv6 address for ${what}`, start);
+  while (end < r.end && end - start < 46 && isV6Char(r.b[end])) end++;
+  const out = parseIpv6Bytes(r.b, start, end);
+  if (!out) r.fail(`expected an IPv6 address for ${described(what, mask)}`, start);
   r.pos = end;
   return out;
 }
 
 /** inet_pton for s[start, end); null when invalid. */
 export function parseIpv6(s: string, start: number, end: number): Ipv6Addr | null {
+  const b = new Uint8Array(end + 1);
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    b[i] = c < 0x80 ? c : 0x80;
+  }
+  return parseIpv6Bytes(b, start, end);
+}
+
+/** inet_pton for the text bytes b[start, end) (see Reader.b); null when invalid. */
+export function parseIpv6Bytes(b: Uint8Array, start: number, end: number): Ipv6Addr | null {
   const out = new Uint8Array(16);
   let p = start;
   let tp = 0;
   let colonp = -1;
-  if (p < end && s.charCodeAt(p) === 58) {
-    if (p + 1 >= end || s.charCodeAt(p + 1) !== 58) return null;
+  if (p < end && b[p] === 58) {
+    if (p + 1 >= end || b[p + 1] !== 58) return null;
     p++;
   }
   let curtok = p;
@@ -100,7 +134,7 @@ export function parseIpv6(s: string, start: number, end: number): Ipv6Addr | nul
   let val = 0;
   let ndigits = 0;
   while (p < end) {
-    const c = s.charCodeAt(p++);
+    const c = b[p++];
     const d = hexDigit(c);
     if (d >= 0) {
       if (++ndigits > 4) return null;
@@ -125,7 +159,7 @@ export function parseIpv6(s: string, start: number, end: number): Ipv6Addr | nul
       continue;
     }
     if (c === 46 && tp + 4 <= 16) {
-      const v4 = parseDotted(s, curtok, end);
+      const v4 = parseDotted(b, curtok, end);
       if (v4 === null) return null;
       out[tp++] = (v4 >>> 24) & 255;
       out[tp++] = (v4 >>> 16) & 255;
@@ -154,82 +188,66 @@ export function parseIpv6(s: string, start: number, end: number): Ipv6Addr | nul
   return tp === 16 ? out : null;
 }
 
-function parseDotted(s: string, start: number, end: number): number | null {
+function parseDotted(b: Uint8Array, start: number, end: number): number | null {
   let p = start;
   let result = 0;
   for (let i = 0; i < 4; i++) {
     if (i > 0) {
-      if (p >= end || s.charCodeAt(p) !== 46) return null;
+      if (p >= end || b[p] !== 46) return null;
       p++;
     }
     const q = p;
     let v = 0;
     while (p < end) {
-      const c = s.charCodeAt(p);
+      const c = b[p];
       if (c < 48 || c > 57) break;
       v = v * 10 + (c - 48);
       p++;
     }
-    if (p === q || v > 255 || (p - q > 1 && s.charCodeAt(q) === 48)) return null;
+    if (p === q || v > 255 || (p - q > 1 && b[q] === 48)) return null;
     result = result * 256 + v;
   }
   return p === end ? result : null;
 }
 
-const HEXW: string[] = [];
-function hexWord(w: number): string {
-  if (w < 4096) return (HEXW[w] ??= w.toString(16));
-  return w.toString(16);
-}
+const V4_IN_V6 = ipv4FirstOctets('::');
+const V4_MAPPED = ipv4FirstOctets('::ffff:');
+const HEX_WORD: string[] = [];
+const HEX_WORD_COLON: string[] = [];
 
 /** inet_ntop(AF_INET6) as glibc writes it (longest zero run compressed, embedded IPv4 forms). */
 export function formatIpv6(a: Ipv6Addr): string {
-  const w0 = (a[0] << 8) | a[1];
-  const w1 = (a[2] << 8) | a[3];
-  const w2 = (a[4] << 8) | a[5];
-  const w3 = (a[6] << 8) | a[7];
-  const w4 = (a[8] << 8) | a[9];
-  const w5 = (a[10] << 8) | a[11];
-  const w6 = (a[12] << 8) | a[13];
-  const w7 = (a[14] << 8) | a[15];
-  const words = [w0, w1, w2, w3, w4, w5, w6, w7];
+  // The longest run of two or more zero 16-bit words (the first of equals) becomes `::`.
   let bestBase = -1;
-  let bestLen = 0;
+  let bestLen = 1;
   let curBase = -1;
-  let curLen = 0;
-  for (let i = 0; i < 8; i++) {
-    if (words[i] === 0) {
-      if (curBase === -1) {
-        curBase = i;
-        curLen = 1;
-      } else curLen++;
+  for (let i = 0; i <= 8; i++) {
+    if (i < 8 && a[2 * i] === 0 && a[2 * i + 1] === 0) {
+      if (curBase === -1) curBase = i;
     } else if (curBase !== -1) {
-      if (bestBase === -1 || curLen > bestLen) {
+      if (i - curBase > bestLen) {
         bestBase = curBase;
-        bestLen = curLen;
+        bestLen = i - curBase;
       }
       curBase = -1;
     }
   }
-  if (curBase !== -1 && (bestBase === -1 || curLen > bestLen)) {
-    bestBase = curBase;
-    bestLen = curLen;
+  if (bestBase === 0 && (bestLen === 6 || (bestLen === 5 && a[10] === 0xff && a[11] === 0xff))) {
+    return formatIpv4With(bestLen === 6 ? V4_IN_V6 : V4_MAPPED, ((a[12] << 24) | (a[13] << 16) | (a[14] << 8) | a[15]) >>> 0);
   }
-  if (bestBase !== -1 && bestLen < 2) bestBase = -1;
+  // Words before the run end with ':', words after it start with one.
+  const runEnd = bestBase === -1 ? 8 : bestBase + bestLen;
   let out = '';
-  for (let i = 0; i < 8; i++) {
-    if (bestBase !== -1 && i >= bestBase && i < bestBase + bestLen) {
-      if (i === bestBase) out += ':';
-      continue;
-    }
-    if (i !== 0) out += ':';
-    if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
-      out += DEC[a[12]] + '.' + DEC[a[13]] + '.' + DEC[a[14]] + '.' + DEC[a[15]];
-      return out;
-    }
-    out += hexWord(words[i]);
+  for (let i = 0; i < (bestBase === -1 ? 8 : bestBase); i++) {
+    const w = (a[2 * i] << 8) | a[2 * i + 1];
+    out += i === 7 ? (HEX_WORD[w] ??= w.toString(16)) : (HEX_WORD_COLON[w] ??= w.toString(16) + ':');
   }
-  if (bestBase !== -1 && bestBase + bestLen === 8) out += ':';
+  if (bestBase === -1) return out;
+  out += bestBase === 0 ? '::' : ':';
+  for (let i = runEnd; i < 8; i++) {
+    const w = (a[2 * i] << 8) | a[2 * i + 1];
+    out += i === 7 ? (HEX_WORD[w] ??= w.toString(16)) : (HEX_WORD_COLON[w] ??= w.toString(16) + ':');
+  }
   return out;
 }
 

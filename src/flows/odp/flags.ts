@@ -72,7 +72,7 @@ export function readFlags(r: Reader, names: FlagNames, allowed: number, exactMas
     // A number: either V/M or the first of a `|` list.
     const v = r.uint(32, what);
     if (r.eat(47 /* / */)) {
-      const m = r.uint(32, `${what} mask`);
+      const m = r.uint(32, what, true);
       if ((v & ~allowed) !== 0 || (m & ~allowed) !== 0) r.fail(`unknown ${what} flag(s)`, start);
       return { value: v, mask: m };
     }
@@ -118,7 +118,7 @@ function flagToken(r: Reader, masked: boolean): string {
   const start = r.pos;
   let p = start;
   while (p < r.end) {
-    const c = r.s.charCodeAt(p);
+    const c = r.b[p];
     if (c === 41 || c === 44 || c === 124 || (masked && (c === 43 || c === 45))) break;
     p++;
   }
@@ -139,21 +139,26 @@ export function formatStatsTcpFlags(flags: number): string {
   return out;
 }
 
+/** The bit of each letter of {@link STATS_LETTERS} (the one-character ones), by char code. */
+const STATS_LETTER_BIT = new Uint16Array(128);
+for (const [bit, letter] of STATS_LETTERS) if (letter.length === 1) STATS_LETTER_BIT[letter.charCodeAt(0)] = bit;
+
 /** Reads the letters of `flags:` in a stats section (up to `,` or the end). */
 export function readStatsTcpFlags(r: Reader): number {
   if (r.eatText('none')) return 0;
   let flags = 0;
   const start = r.pos;
-  outer: while (r.pos < r.end) {
-    const c = r.peek();
+  while (r.pos < r.end) {
+    const c = r.b[r.pos];
     if (c === 44 || c === 32) break;
-    for (const [bit, letter] of STATS_LETTERS) {
-      if (r.eatText(letter)) {
-        flags |= bit;
-        continue outer;
-      }
-    }
-    r.fail('unknown TCP flag letter in "flags:"');
+    const bit = c < 128 ? STATS_LETTER_BIT[c] : 0;
+    if (bit !== 0) {
+      flags |= bit;
+      r.pos++;
+    } else if (r.eatText('[200]')) flags |= 0x200;
+    else if (r.eatText('[400]')) flags |= 0x400;
+    else if (r.eatText('[800]')) flags |= 0x800;
+    else r.fail('unknown TCP flag letter in "flags:"');
   }
   if (r.pos === start) r.fail('expected TCP flag letters after "flags:"');
   return flags;

@@ -17,29 +17,36 @@ import { formatKeys } from './key-format';
 import { readKeyList } from './key-parse';
 import type { Action, DpFlow, FlowStats, KeyAttr } from './model';
 import { dec } from './numfmt';
-import { hexDigit, Reader } from './reader';
+import { HEX_VALUE, nameCode, Reader } from './reader';
 
+/** Where the hex digit groups of a UUID's text end (a dash follows each but the last). */
+const UUID_GROUP_ENDS = [8, 13, 18, 23, 36];
+
+/** Reads a UUID (8-4-4-4-12 hex digits), lowercased. */
 function readUuid(r: Reader): string {
   const start = r.pos;
-  let upper = false;
+  const b = r.b;
   if (start + 36 > r.end) r.fail('expected a UUID (8-4-4-4-12 hex digits) after "ufid:"', start);
-  for (let i = 0; i < 36; i++) {
-    const c = r.s.charCodeAt(start + i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 45) r.fail('expected a UUID (8-4-4-4-12 hex digits) after "ufid:"', start);
-    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) {
-      if (hexDigit(c) < 0) r.fail('expected a UUID (8-4-4-4-12 hex digits) after "ufid:"', start);
-      upper = true;
+  // Of digits, lowercase letters, uppercase letters and '-', only uppercase letters lack bit 0x20.
+  let allBits = 0xff;
+  let p = start;
+  for (const groupEnd of UUID_GROUP_ENDS) {
+    const end = start + groupEnd;
+    for (; p < end; p++) {
+      const c = b[p];
+      allBits &= c;
+      if (HEX_VALUE[c] < 0) r.fail('expected a UUID (8-4-4-4-12 hex digits) after "ufid:"', start);
     }
+    if (groupEnd !== 36 && b[p++] !== 45) r.fail('expected a UUID (8-4-4-4-12 hex digits) after "ufid:"', start);
   }
-  r.pos = start + 36;
-  const text = r.s.slice(start, start + 36);
-  return upper ? text.toLowerCase() : text;
+  r.pos = p;
+  const text = r.s.slice(start, p);
+  return (allBits & 0x20) === 0 ? text.toLowerCase() : text;
 }
 
 /** `used:` value: `never` or `[-]S.mmms`, as milliseconds. */
 function readUsed(r: Reader): number | null {
-  if (r.eatText('never')) return null;
+  if (r.peek() === 110 /* n */ && r.eatText('never')) return null;
   const neg = r.eat(45);
   const secs = r.decimal('used seconds');
   let ms = 0;
@@ -54,28 +61,51 @@ function readUsed(r: Reader): number | null {
   return neg ? -v : v;
 }
 
+/** `.mmms` for 0..999 milliseconds: the end of a `used:` time. */
+const USED_FRACTION: readonly string[] = Array.from({ length: 1000 }, (_, i) => '.' + String(i).padStart(3, '0') + 's');
+
 function formatUsed(ms: number | null): string {
   if (ms === null) return 'never';
   const a = Math.abs(ms);
   const frac = a % 1000;
-  return (ms < 0 ? '-' : '') + dec((a - frac) / 1000) + '.' + (frac < 10 ? '00' : frac < 100 ? '0' : '') + dec(frac) + 's';
+  const text = dec((a - frac) / 1000) + (USED_FRACTION[frac] ?? '.' + (frac < 10 ? '00' : frac < 100 ? '0' : '') + dec(frac) + 's');
+  return ms < 0 ? '-' + text : text;
+}
+
+/** The stats of a flow that has seen no packet since it was installed, as dump-flows writes them. */
+const NO_STATS = ', packets:0, bytes:0, used:never';
+
+/** `, packets:N, bytes:N, used:T[, flags:F]`. */
+function formatStats(st: FlowStats): string {
+  if (st.packets === 0 && st.bytes === 0 && st.usedMs === null && !st.tcpFlags) return NO_STATS;
+  const s = ', packets:' + dec(st.packets) + ', bytes:' + dec(st.bytes) + ', used:' + formatUsed(st.usedMs);
+  return st.tcpFlags ? s + ', flags:' + formatStatsTcpFlags(st.tcpFlags) : s;
 }
 
 /** The text after `label:` up to `, ` or the end. */
 function readValue(r: Reader): string {
   const start = r.pos;
-  while (r.pos < r.end && r.s.charCodeAt(r.pos) !== 44) r.pos++;
+  while (r.pos < r.end && r.b[r.pos] !== 44) r.pos++;
   return r.s.slice(start, r.pos);
 }
 
 /** Skips `,` and blanks between sections. */
 function skipSeparators(r: Reader): void {
   while (r.pos < r.end) {
-    const c = r.s.charCodeAt(r.pos);
+    const c = r.b[r.pos];
     if (c === 44 || c === 32 || c === 9 || c === 10 || c === 13) r.pos++;
     else break;
   }
 }
+
+/* Section label codes (see nameCode); `dp-extra-info` is longer than a code and is compared as text. */
+const L_PACKETS = nameCode('packets');
+const L_BYTES = nameCode('bytes');
+const L_USED = nameCode('used');
+const L_FLAGS = nameCode('flags');
+const L_OFFLOADED = nameCode('offloaded');
+const L_DP = nameCode('dp');
+const L_ACTIONS = nameCode('actions');
 
 /** Reads one dump line (leading/trailing blanks allowed). */
 export function parseFlow(line: string): DpFlow {
@@ -83,72 +113,67 @@ export function parseFlow(line: string): DpFlow {
   while (end > 0 && (line.charCodeAt(end - 1) <= 32)) end--;
   const r = new Reader(line, 0, end);
   r.skipSpaces();
-  const flow: DpFlow = { match: [], actions: [] };
+  let ufid: string | undefined;
   if (r.eatText('ufid:')) {
-    flow.ufid = readUuid(r);
+    ufid = readUuid(r);
     skipSeparators(r);
   }
-  flow.match = readKeyList(r, false);
+  const match = readKeyList(r, false);
+  let actions: Action[] | undefined;
   let packets: number | undefined;
   let bytes: number | undefined;
   let used: number | null | undefined;
   let tcpFlags = 0;
-  let sawActions = false;
+  let offloaded: string | undefined;
+  let dp: string | undefined;
+  let dpExtraInfo: string | undefined;
   for (;;) {
     skipSeparators(r);
     if (r.atEnd()) break;
     const at = r.pos;
-    const label = r.word();
-    if (!r.eat(58)) r.fail(label === '' ? 'expected a key attribute or a "label:" section' : `expected ":" after "${label}"`, at);
+    const label = r.code();
+    if (!r.eat(58)) {
+      const word = r.lastWord();
+      r.fail(word === '' ? 'expected a key attribute or a "label:" section' : `expected ":" after "${word}"`, at);
+    }
     switch (label) {
-      case 'packets': packets = r.decimal('packets'); break;
-      case 'bytes': bytes = r.decimal('bytes'); break;
-      case 'used': used = readUsed(r); break;
-      case 'flags': tcpFlags = readStatsTcpFlags(r); break;
-      case 'offloaded': flow.offloaded = readValue(r); break;
-      case 'dp': flow.dp = readValue(r); break;
-      case 'actions':
-        if (sawActions) r.fail('"actions:" given twice', at);
-        flow.actions = readActionList(r, false);
-        sawActions = true;
+      case L_PACKETS: packets = r.decimal('packets'); break;
+      case L_BYTES: bytes = r.decimal('bytes'); break;
+      case L_USED: used = readUsed(r); break;
+      case L_FLAGS: tcpFlags = readStatsTcpFlags(r); break;
+      case L_OFFLOADED: offloaded = readValue(r); break;
+      case L_DP: dp = readValue(r); break;
+      case L_ACTIONS:
+        if (actions) r.fail('"actions:" given twice', at);
+        actions = readActionList(r, false);
         break;
-      case 'dp-extra-info':
-        flow.dpExtraInfo = r.s.slice(r.pos, r.end);
+      default:
+        if (!r.isText(at, r.pos - 1, 'dp-extra-info')) r.fail(`unknown section "${r.s.slice(at, r.pos)}"`, at);
+        dpExtraInfo = r.s.slice(r.pos, r.end);
         r.pos = r.end;
-        break;
-      default: r.fail(`unknown section "${label}:"`, at);
     }
   }
-  if (!sawActions) r.fail('expected "actions:"');
+  if (!actions) return r.fail('expected "actions:"');
+  // Every parsed flow gets its properties in the same order (uniform object shapes).
+  const flow: DpFlow = { match, actions };
+  if (ufid !== undefined) flow.ufid = ufid;
   if (packets !== undefined || bytes !== undefined || used !== undefined) {
     if (packets === undefined || bytes === undefined || used === undefined) return r.fail('the stats need all of packets:, bytes: and used:', 0);
-    const stats: FlowStats = { packets, bytes, usedMs: used, tcpFlags };
-    flow.stats = stats;
+    flow.stats = { packets, bytes, usedMs: used, tcpFlags };
   } else if (tcpFlags !== 0) r.fail('"flags:" without packets:, bytes: and used:', 0);
-  return sortFlowFields(flow);
-}
-
-/** Gives every parsed flow the same property order (cheap, and keeps object shapes uniform). */
-function sortFlowFields(f: DpFlow): DpFlow {
-  const out: DpFlow = { match: f.match, actions: f.actions };
-  if (f.ufid !== undefined) out.ufid = f.ufid;
-  if (f.stats !== undefined) out.stats = f.stats;
-  if (f.offloaded !== undefined) out.offloaded = f.offloaded;
-  if (f.dp !== undefined) out.dp = f.dp;
-  if (f.dpExtraInfo !== undefined) out.dpExtraInfo = f.dpExtraInfo;
-  return out;
+  if (offloaded !== undefined) flow.offloaded = offloaded;
+  if (dp !== undefined) flow.dp = dp;
+  if (dpExtraInfo !== undefined) flow.dpExtraInfo = dpExtraInfo;
+  return flow;
 }
 
 /** One dump line as OVS writes it. */
 export function formatFlow(f: DpFlow): string {
   let s = f.ufid !== undefined ? 'ufid:' + f.ufid + ', ' + formatKeys(f.match) : formatKeys(f.match);
   const st = f.stats;
-  if (st) {
-    s += ', packets:' + dec(st.packets) + ', bytes:' + dec(st.bytes) + ', used:' + formatUsed(st.usedMs);
-    if (st.tcpFlags) s += ', flags:' + formatStatsTcpFlags(st.tcpFlags);
-  }
+  if (st) s += formatStats(st);
   if (f.offloaded !== undefined) s += ', offloaded:' + f.offloaded;
-  if (f.dp !== undefined) s += ', dp:' + f.dp;
+  if (f.dp !== undefined) s += f.dp === 'ovs' ? ', dp:ovs' : ', dp:' + f.dp;
   s += ', actions:' + formatActions(f.actions);
   if (f.dpExtraInfo !== undefined) s += ', dp-extra-info:' + f.dpExtraInfo;
   return s;

@@ -2,61 +2,162 @@
  * Writes {@link KeyAttr}s as OVS 3.1's odp_flow_format() does in verbose (`-m`) mode: every present
  * field, masks only where they are not exact, numbers in the radix OVS uses for that field.
  */
-import { formatIpv4, formatIpv6, formatMac, isAllOnes } from './addr';
+import { formatIpv4With, formatIpv6, formatMacWith, ipv4FirstOctets, isAllOnes, macFirstBytes } from './addr';
 import { OdpFormatError } from './errors';
 import { TCP_FLAG_NAMES, TUN_FLAG_NAMES, formatFlags, formatFlagsMasked } from './flags';
-import { COMMON_METADATA } from './key-parse';
+import { COMMON_METADATA } from './constant-blocks';
 import type { GeneveOption, Ipv6Addr, KeyAttr, MacAddr, Masked, MplsLse, TunnelKey } from './model';
-import { dec, hex04, hex0x, hexAlt, hexBig, hexU128 } from './numfmt';
+import { dec, hex04, hex0x, hexAlt, hexBig, hexU128, slashHexAlt } from './numfmt';
 
 const ALL64 = (1n << 64n) - 1n;
 const ALL128 = (1n << 128n) - 1n;
 
 /*
- * Field writers return `name=value[/mask]` preceded by the separator held in `sep`, which is ''
- * before the first field of an attribute and ',' after it. Callers set `sep = ''` when they open
- * an attribute. (Building with a leading comma and cutting it off would flatten the string.)
+ * Field writers return `name=value[/mask]` preceded by `,` unless it is the first field of its
+ * attribute: {@link open} starts an attribute's field list. Field names come with their `=` and
+ * comma already joined ({@link FieldName}), so that a field costs as few concatenations as can be.
  */
-let sep = '';
+let first = true;
 
+/**
+ * A piece of text as written first in its list and after another item: a field name with its
+ * `=` (`src=` / `,src=`) or an attribute's opening (`ipv4(` / `,ipv4(`).
+ */
+interface Piece {
+  first: string;
+  next: string;
+}
+
+function piece(text: string): Piece {
+  return { first: text, next: ',' + text };
+}
+
+type FieldName = Piece;
+
+function fieldName(name: string): FieldName {
+  return piece(name + '=');
+}
+
+/** `name=` with its separator. */
+function label(f: FieldName): string {
+  if (first) {
+    first = false;
+    return f.first;
+  }
+  return f.next;
+}
+
+/** A whole piece (`vxlan(gbp(`, a Geneve option's data) with its separator. */
 function put(text: string): string {
-  const s = sep + text;
-  sep = ',';
-  return s;
+  if (first) {
+    first = false;
+    return text;
+  }
+  return ',' + text;
 }
 
 /** `name=DEC[/0xMASK]` (format_u8u / format_be16). */
-function fDec(name: string, m: Masked<number> | undefined, full: number): string {
+function fDec(f: FieldName, m: Masked<number> | undefined, full: number): string {
   if (m === undefined) return '';
-  return put(m.mask === full ? name + '=' + dec(m.value) : name + '=' + dec(m.value) + '/' + hexAlt(m.mask));
+  return m.mask === full ? label(f) + dec(m.value) : label(f) + dec(m.value) + slashHexAlt(m.mask);
 }
 
 /** `name=%#x[/%#x]` (format_u8x / format_be16x). */
-function fHex(name: string, m: Masked<number> | undefined, full: number): string {
+function fHex(f: FieldName, m: Masked<number> | undefined, full: number): string {
   if (m === undefined) return '';
-  return put(m.mask === full ? name + '=' + hexAlt(m.value) : name + '=' + hexAlt(m.value) + '/' + hexAlt(m.mask));
+  return m.mask === full ? label(f) + hexAlt(m.value) : label(f) + hexAlt(m.value) + slashHexAlt(m.mask);
 }
 
-function fIp4(name: string, m: Masked<number> | undefined): string {
-  if (m === undefined) return '';
-  return put(m.mask === 0xffffffff ? name + '=' + formatIpv4(m.value) : name + '=' + formatIpv4(m.value) + '/' + formatIpv4(m.mask));
+/** An address field's name (with `=`) and first octet or byte, as written first and after another field. */
+interface AddrField {
+  first: readonly string[];
+  next: readonly string[];
 }
 
-function fIp6(name: string, m: Masked<Ipv6Addr> | undefined): string {
-  if (m === undefined) return '';
-  return put(isAllOnes(m.mask) ? name + '=' + formatIpv6(m.value) : name + '=' + formatIpv6(m.value) + '/' + formatIpv6(m.mask));
+const ipv4Field = (name: string): AddrField => ({ first: ipv4FirstOctets(name + '='), next: ipv4FirstOctets(',' + name + '=') });
+const macField = (name: string): AddrField => ({ first: macFirstBytes(name + '='), next: macFirstBytes(',' + name + '=') });
+const SLASH_IPV4 = ipv4FirstOctets('/');
+const SLASH_MAC = macFirstBytes('/');
+
+/** The tables of an address field with its separator (as {@link label}). */
+function addrLabel(f: AddrField): readonly string[] {
+  if (first) {
+    first = false;
+    return f.first;
+  }
+  return f.next;
 }
 
-function fMac(name: string, m: Masked<MacAddr> | undefined): string {
+function fIp4(f: AddrField, m: Masked<number> | undefined): string {
   if (m === undefined) return '';
-  return put(isAllOnes(m.mask) ? name + '=' + formatMac(m.value) : name + '=' + formatMac(m.value) + '/' + formatMac(m.mask));
+  const text = formatIpv4With(addrLabel(f), m.value);
+  return m.mask === 0xffffffff ? text : text + formatIpv4With(SLASH_IPV4, m.mask);
+}
+
+function fIp6(f: FieldName, m: Masked<Ipv6Addr> | undefined): string {
+  if (m === undefined) return '';
+  return isAllOnes(m.mask) ? label(f) + formatIpv6(m.value) : label(f) + formatIpv6(m.value) + '/' + formatIpv6(m.mask);
+}
+
+function fMac(f: AddrField, m: Masked<MacAddr> | undefined): string {
+  if (m === undefined) return '';
+  const text = formatMacWith(addrLabel(f), m.value);
+  return isAllOnes(m.mask) ? text : text + formatMacWith(SLASH_MAC, m.mask);
+}
+
+/** `vid=`, `pcp=`, `cfi=`: decimal, a partial mask as `0x%x`. */
+function fVlan(f: FieldName, m: Masked<number> | undefined, full: number): string {
+  if (m === undefined) return '';
+  return m.mask === full ? label(f) + dec(m.value) : label(f) + dec(m.value) + '/' + hex0x(m.mask);
 }
 
 /** Opens a field list: the next field gets no separator. Returns ''. */
 function open(): string {
-  sep = '';
+  first = true;
   return '';
 }
+
+const SRC = fieldName('src');
+const DST = fieldName('dst');
+const SRC_IPV4 = ipv4Field('src');
+const DST_IPV4 = ipv4Field('dst');
+const SRC_MAC = macField('src');
+const DST_MAC = macField('dst');
+const PROTO = fieldName('proto');
+const TOS = fieldName('tos');
+const TTL = fieldName('ttl');
+const LABEL = fieldName('label');
+const TCLASS = fieldName('tclass');
+const HLIMIT = fieldName('hlimit');
+const TYPE = fieldName('type');
+const CODE = fieldName('code');
+const SIP = ipv4Field('sip');
+const TIP = ipv4Field('tip');
+const OP = fieldName('op');
+const SHA = macField('sha');
+const THA = macField('tha');
+const TARGET = fieldName('target');
+const SLL = macField('sll');
+const TLL = macField('tll');
+const ND_OPTIONS_TYPE = fieldName('nd_options_type');
+const TP_SRC = fieldName('tp_src');
+const TP_DST = fieldName('tp_dst');
+const SRC_PORT = fieldName('src_port');
+const DST_PORT = fieldName('dst_port');
+const NS = fieldName('ns');
+const ID = fieldName('id');
+const VID = fieldName('vid');
+const PCP = fieldName('pcp');
+const CFI = fieldName('cfi');
+const CLASS = fieldName('class');
+const LEN = fieldName('len');
+const IPV6_SRC = fieldName('ipv6_src');
+const IPV6_DST = fieldName('ipv6_dst');
+const FLAGS = fieldName('flags');
+const VER = fieldName('ver');
+const DIR = fieldName('dir');
+const HWID = fieldName('hwid');
+const MSGTYPE = fieldName('msgtype');
 
 function fMpls(lses: MplsLse[]): string {
   let exact = true;
@@ -77,7 +178,7 @@ function fMpls(lses: MplsLse[]): string {
 function fGeneve(opts: GeneveOption[]): string {
   let out = '';
   for (const o of opts) {
-    out += '{' + open() + fHex('class', o.class, 0xffff) + fHex('type', o.type, 0xff) + fDec('len', o.len, 0xff);
+    out += '{' + open() + fHex(CLASS, o.class, 0xffff) + fHex(TYPE, o.type, 0xff) + fDec(LEN, o.len, 0xff);
     if (o.data !== undefined) out += put(o.data + (o.dataMask !== undefined ? '/' + o.dataMask : ''));
     out += '}';
   }
@@ -87,26 +188,26 @@ function fGeneve(opts: GeneveOption[]): string {
 function fTunnel(k: TunnelKey): string {
   let s = open();
   if (k.tunId) s += put('tun_id=' + hexBig(k.tunId.value, false) + (k.tunId.mask === ALL64 ? '' : '/' + hexBig(k.tunId.mask, true)));
-  s += fIp4('src', k.src) + fIp4('dst', k.dst) + fIp6('ipv6_src', k.ipv6Src) + fIp6('ipv6_dst', k.ipv6Dst);
-  s += fHex('tos', k.tos, 0xff) + fDec('ttl', k.ttl, 0xff) + fDec('tp_src', k.tpSrc, 0xffff) + fDec('tp_dst', k.tpDst, 0xffff);
+  s += fIp4(SRC_IPV4, k.src) + fIp4(DST_IPV4, k.dst) + fIp6(IPV6_SRC, k.ipv6Src) + fIp6(IPV6_DST, k.ipv6Dst);
+  s += fHex(TOS, k.tos, 0xff) + fDec(TTL, k.ttl, 0xff) + fDec(TP_SRC, k.tpSrc, 0xffff) + fDec(TP_DST, k.tpDst, 0xffff);
   if (k.vxlanGbp) {
-    s += put('vxlan(gbp(') + open() + fDec('id', k.vxlanGbp.id, 0xffff) + fHex('flags', k.vxlanGbp.flags, 0xff) + '))';
-    sep = ',';
+    s += put('vxlan(gbp(') + open() + fDec(ID, k.vxlanGbp.id, 0xffff) + fHex(FLAGS, k.vxlanGbp.flags, 0xff) + '))';
+    first = false;
   }
   if (k.geneve) {
     s += put('geneve(') + fGeneve(k.geneve) + ')';
-    sep = ',';
+    first = false;
   }
   if (k.erspan) {
     const e = k.erspan;
-    s += put('erspan(') + open() + fDec('ver', e.ver, 0xff);
+    s += put('erspan(') + open() + fDec(VER, e.ver, 0xff);
     if (e.idx) s += put('idx=' + hexAlt(e.idx.value) + (e.idx.mask !== undefined ? '/' + hexAlt(e.idx.mask) : ''));
-    s += fDec('dir', e.dir, 0xff) + fHex('hwid', e.hwid, 0xff) + ')';
-    sep = ',';
+    s += fDec(DIR, e.dir, 0xff) + fHex(HWID, e.hwid, 0xff) + ')';
+    first = false;
   }
   if (k.gtpu) {
-    s += put('gtpu(') + open() + fHex('flags', k.gtpu.flags, 0xff) + fDec('msgtype', k.gtpu.msgtype, 0xff) + ')';
-    sep = ',';
+    s += put('gtpu(') + open() + fHex(FLAGS, k.gtpu.flags, 0xff) + fDec(MSGTYPE, k.gtpu.msgtype, 0xff) + ')';
+    first = false;
   }
   if (k.flags) {
     const m = k.flags.mask & 0xf;
@@ -115,71 +216,127 @@ function fTunnel(k: TunnelKey): string {
   return s;
 }
 
+const FRAG = fieldName('frag');
+const ND_RESERVED = fieldName('nd_reserved');
+
 function fFrag(f: string | undefined): string {
-  return f === undefined ? '' : put('frag=' + f);
+  return f === undefined ? '' : label(FRAG) + f;
+}
+
+/* Attribute openings (see Piece). */
+const O_ETH = piece('eth(');
+const O_IPV4 = piece('ipv4(');
+const O_IPV6 = piece('ipv6(');
+const O_TCP = piece('tcp(');
+const O_UDP = piece('udp(');
+const O_SCTP = piece('sctp(');
+const O_ICMP = piece('icmp(');
+const O_ICMPV6 = piece('icmpv6(');
+const O_ARP = piece('arp(');
+const O_ND = piece('nd(');
+const O_ND_EXT = piece('nd_ext(');
+const O_CT_TUPLE4 = piece('ct_tuple4(');
+const O_CT_TUPLE6 = piece('ct_tuple6(');
+const O_PACKET_TYPE = piece('packet_type(');
+const O_VLAN = piece('vlan(');
+const O_MPLS = piece('mpls(');
+const O_TUNNEL = piece('tunnel(');
+const O_ENCAP = piece('encap(');
+const O_IN_PORT = piece('in_port(');
+const O_TCP_FLAGS = piece('tcp_flags(');
+const O_CT_ZONE = piece('ct_zone(');
+const O_CT_LABEL = piece('ct_label(');
+const O_SINGLE: Record<string, Piece> = {
+  skb_priority: piece('skb_priority('), skb_mark: piece('skb_mark('), recirc_id: piece('recirc_id('), dp_hash: piece('dp_hash('),
+  ct_mark: piece('ct_mark('), ct_state: piece('ct_state('),
+};
+
+/** `packet_type(ns=0,id=0)`: the packet type of every Ethernet megaflow, written whole. */
+const ETHERNET_PACKET_TYPE = piece('packet_type(ns=0,id=0)');
+/** `eth_type(0x....)` by value, filled on first use (the same few Ethertypes recur). */
+const ETH_TYPE_TEXT: Piece[] = [];
+
+/** The text of `k`, preceded by `,` when `next`. */
+function keyText(k: KeyAttr, next: boolean): string {
+  switch (k.kind) {
+    case 'skb_priority': case 'skb_mark': case 'recirc_id': case 'dp_hash': case 'ct_mark': case 'ct_state': {
+      const o = O_SINGLE[k.kind];
+      return (next ? o.next : o.first) + hexAlt(k.value) + (k.mask === 0xffffffff ? ')' : slashHexAlt(k.mask) + ')');
+    }
+    case 'ct_zone':
+      return (next ? O_CT_ZONE.next : O_CT_ZONE.first) + hexAlt(k.value) + (k.mask === 0xffff ? ')' : slashHexAlt(k.mask) + ')');
+    case 'ct_label':
+      return (next ? O_CT_LABEL.next : O_CT_LABEL.first) + hexU128(k.value) + (k.mask === ALL128 ? ')' : '/' + hexU128(k.mask) + ')');
+    case 'eth_type': {
+      if (k.mask === 0xffff && k.value >>> 0 === k.value && k.value <= 0xffff) {
+        const t = (ETH_TYPE_TEXT[k.value] ??= piece('eth_type(' + hex04(k.value) + ')'));
+        return next ? t.next : t.first;
+      }
+      return (next ? ',eth_type(' : 'eth_type(') + hex04(k.value) + (k.mask === 0xffff ? ')' : '/' + hex04(k.mask) + ')');
+    }
+    case 'tcp_flags':
+      return (next ? O_TCP_FLAGS.next : O_TCP_FLAGS.first) +
+        (k.mask === 0xffff ? formatFlags(TCP_FLAG_NAMES, k.value, '|') : formatFlagsMasked(TCP_FLAG_NAMES, k.value, k.mask & 0xfff, 0xfff)) + ')';
+    case 'in_port': {
+      const p = typeof k.port === 'number' ? dec(k.port) : k.port;
+      return (next ? O_IN_PORT.next : O_IN_PORT.first) + p + (k.mask === 0xffffffff ? ')' : slashHexAlt(k.mask) + ')');
+    }
+    case 'eth':
+      return (next ? O_ETH.next : O_ETH.first) + (open() + fMac(SRC_MAC, k.src) + fMac(DST_MAC, k.dst)) + ')';
+    case 'ipv4':
+      return (next ? O_IPV4.next : O_IPV4.first) + (open() + fIp4(SRC_IPV4, k.src) + fIp4(DST_IPV4, k.dst) + fDec(PROTO, k.proto, 0xff) +
+        fHex(TOS, k.tos, 0xff) + fDec(TTL, k.ttl, 0xff) + fFrag(k.frag)) + ')';
+    case 'ipv6':
+      return (next ? O_IPV6.next : O_IPV6.first) + (open() + fIp6(SRC, k.src) + fIp6(DST, k.dst) + fHex(LABEL, k.label, 0xfffff) +
+        fDec(PROTO, k.proto, 0xff) + fHex(TCLASS, k.tclass, 0xff) + fDec(HLIMIT, k.hlimit, 0xff) + fFrag(k.frag)) + ')';
+    case 'tcp': case 'udp': case 'sctp': {
+      const o = k.kind === 'udp' ? O_UDP : k.kind === 'tcp' ? O_TCP : O_SCTP;
+      return (next ? o.next : o.first) + (open() + fDec(SRC, k.src, 0xffff) + fDec(DST, k.dst, 0xffff)) + ')';
+    }
+    case 'icmp': case 'icmpv6': {
+      const o = k.kind === 'icmp' ? O_ICMP : O_ICMPV6;
+      return (next ? o.next : o.first) + (open() + fDec(TYPE, k.type, 0xff) + fDec(CODE, k.code, 0xff)) + ')';
+    }
+    case 'arp':
+      return (next ? O_ARP.next : O_ARP.first) + (open() + fIp4(SIP, k.sip) + fIp4(TIP, k.tip) + fDec(OP, k.op, 0xffff) + fMac(SHA, k.sha) +
+        fMac(THA, k.tha)) + ')';
+    case 'nd':
+      return (next ? O_ND.next : O_ND.first) + (open() + fIp6(TARGET, k.target) + fMac(SLL, k.sll) + fMac(TLL, k.tll)) + ')';
+    case 'nd_ext':
+      return (next ? O_ND_EXT.next : O_ND_EXT.first) + (open() + label(ND_RESERVED) + hex0x(k.ndReserved) +
+        fDec(ND_OPTIONS_TYPE, k.ndOptionsType, 0xff)) + ')';
+    case 'ct_tuple4':
+      return (next ? O_CT_TUPLE4.next : O_CT_TUPLE4.first) + (open() + fIp4(SRC_IPV4, k.src) + fIp4(DST_IPV4, k.dst) + fDec(PROTO, k.proto, 0xff) +
+        fDec(TP_SRC, k.tpSrc, 0xffff) + fDec(TP_DST, k.tpDst, 0xffff)) + ')';
+    case 'ct_tuple6':
+      return (next ? O_CT_TUPLE6.next : O_CT_TUPLE6.first) + (open() + fIp6(SRC, k.src) + fIp6(DST, k.dst) + fDec(PROTO, k.proto, 0xff) +
+        fDec(SRC_PORT, k.tpSrc, 0xffff) + fDec(DST_PORT, k.tpDst, 0xffff)) + ')';
+    case 'packet_type': {
+      const ns = k.ns;
+      const id = k.id;
+      if (ns && id && ns.value === 0 && ns.mask === 0xffff && id.value === 0 && id.mask === 0xffff) {
+        return next ? ETHERNET_PACKET_TYPE.next : ETHERNET_PACKET_TYPE.first;
+      }
+      return (next ? O_PACKET_TYPE.next : O_PACKET_TYPE.first) + (open() + fDec(NS, ns, 0xffff) + fHex(ID, id, 0xffff)) + ')';
+    }
+    case 'vlan':
+      return (next ? O_VLAN.next : O_VLAN.first) + (open() + fVlan(VID, k.vid, 0xfff) + fVlan(PCP, k.pcp, 7) + fVlan(CFI, k.cfi, 1)) + ')';
+    case 'mpls':
+      return (next ? O_MPLS.next : O_MPLS.first) + fMpls(k.lses) + ')';
+    case 'tunnel':
+      return (next ? O_TUNNEL.next : O_TUNNEL.first) + fTunnel(k) + ')';
+    case 'encap':
+      return (next ? O_ENCAP.next : O_ENCAP.first) + formatKeys(k.keys) + ')';
+    case 'opaque':
+      return (next ? ',' + k.name : k.name) + '(' + k.text + ')';
+    default:
+      throw new OdpFormatError(`unknown key attribute kind "${(k as { kind: unknown }).kind as string}"`);
+  }
 }
 
 /** One attribute as OVS writes it, e.g. `ipv4(src=1.2.3.4,dst=5.6.7.8/255.255.255.0,proto=6,...)`. */
 export function formatKeyAttr(k: KeyAttr): string {
-  switch (k.kind) {
-    case 'skb_priority': case 'skb_mark': case 'recirc_id': case 'dp_hash': case 'ct_mark': case 'ct_state':
-      return k.kind + '(' + hexAlt(k.value) + (k.mask === 0xffffffff ? ')' : '/' + hexAlt(k.mask) + ')');
-    case 'ct_zone':
-      return 'ct_zone(' + hexAlt(k.value) + (k.mask === 0xffff ? ')' : '/' + hexAlt(k.mask) + ')');
-    case 'ct_label':
-      return 'ct_label(' + hexU128(k.value) + (k.mask === ALL128 ? ')' : '/' + hexU128(k.mask) + ')');
-    case 'eth_type':
-      return 'eth_type(' + hex04(k.value) + (k.mask === 0xffff ? ')' : '/' + hex04(k.mask) + ')');
-    case 'tcp_flags':
-      return 'tcp_flags(' + (k.mask === 0xffff ? formatFlags(TCP_FLAG_NAMES, k.value, '|') : formatFlagsMasked(TCP_FLAG_NAMES, k.value, k.mask & 0xfff, 0xfff)) + ')';
-    case 'in_port': {
-      const p = typeof k.port === 'number' ? dec(k.port) : k.port;
-      return 'in_port(' + p + (k.mask === 0xffffffff ? ')' : '/' + hexAlt(k.mask) + ')');
-    }
-    case 'eth':
-      return 'eth(' + (open() + fMac('src', k.src) + fMac('dst', k.dst)) + ')';
-    case 'ipv4':
-      return 'ipv4(' + (open() + fIp4('src', k.src) + fIp4('dst', k.dst) + fDec('proto', k.proto, 0xff) + fHex('tos', k.tos, 0xff) +
-        fDec('ttl', k.ttl, 0xff) + fFrag(k.frag)) + ')';
-    case 'ipv6':
-      return 'ipv6(' + (open() + fIp6('src', k.src) + fIp6('dst', k.dst) + fHex('label', k.label, 0xfffff) + fDec('proto', k.proto, 0xff) +
-        fHex('tclass', k.tclass, 0xff) + fDec('hlimit', k.hlimit, 0xff) + fFrag(k.frag)) + ')';
-    case 'tcp': case 'udp': case 'sctp':
-      return k.kind + '(' + (open() + fDec('src', k.src, 0xffff) + fDec('dst', k.dst, 0xffff)) + ')';
-    case 'icmp': case 'icmpv6':
-      return k.kind + '(' + (open() + fDec('type', k.type, 0xff) + fDec('code', k.code, 0xff)) + ')';
-    case 'arp':
-      return 'arp(' + (open() + fIp4('sip', k.sip) + fIp4('tip', k.tip) + fDec('op', k.op, 0xffff) + fMac('sha', k.sha) + fMac('tha', k.tha)) + ')';
-    case 'nd':
-      return 'nd(' + (open() + fIp6('target', k.target) + fMac('sll', k.sll) + fMac('tll', k.tll)) + ')';
-    case 'nd_ext':
-      return 'nd_ext(' + open() + put('nd_reserved=' + hex0x(k.ndReserved)) + fDec('nd_options_type', k.ndOptionsType, 0xff) + ')';
-    case 'ct_tuple4':
-      return 'ct_tuple4(' + (open() + fIp4('src', k.src) + fIp4('dst', k.dst) + fDec('proto', k.proto, 0xff) + fDec('tp_src', k.tpSrc, 0xffff) +
-        fDec('tp_dst', k.tpDst, 0xffff)) + ')';
-    case 'ct_tuple6':
-      return 'ct_tuple6(' + (open() + fIp6('src', k.src) + fIp6('dst', k.dst) + fDec('proto', k.proto, 0xff) + fDec('src_port', k.tpSrc, 0xffff) +
-        fDec('dst_port', k.tpDst, 0xffff)) + ')';
-    case 'packet_type':
-      return 'packet_type(' + (open() + fDec('ns', k.ns, 0xffff) + fHex('id', k.id, 0xffff)) + ')';
-    case 'vlan': {
-      let s = 'vlan(' + open();
-      if (k.vid) s += put('vid=' + dec(k.vid.value) + (k.vid.mask === 0xfff ? '' : '/' + hex0x(k.vid.mask)));
-      if (k.pcp) s += put('pcp=' + dec(k.pcp.value) + (k.pcp.mask === 7 ? '' : '/' + hex0x(k.pcp.mask)));
-      if (k.cfi) s += put('cfi=' + dec(k.cfi.value) + (k.cfi.mask === 1 ? '' : '/' + hex0x(k.cfi.mask)));
-      return s + ')';
-    }
-    case 'mpls':
-      return 'mpls(' + fMpls(k.lses) + ')';
-    case 'tunnel':
-      return 'tunnel(' + fTunnel(k) + ')';
-    case 'encap':
-      return 'encap(' + formatKeys(k.keys) + ')';
-    case 'opaque':
-      return k.name + '(' + k.text + ')';
-    default:
-      throw new OdpFormatError(`unknown key attribute kind "${(k as { kind: unknown }).kind as string}"`);
-  }
+  return keyText(k, false);
 }
 
 const COMMON_KINDS = ['skb_priority', 'skb_mark', 'ct_state', 'ct_zone', 'ct_mark', 'ct_label', 'recirc_id', 'dp_hash'] as const;
@@ -205,6 +362,6 @@ export function formatKeys(keys: readonly KeyAttr[]): string {
     out = COMMON_METADATA;
     i = 8;
   }
-  for (; i < keys.length; i++) out += (i === 0 ? '' : ',') + formatKeyAttr(keys[i]);
+  for (; i < keys.length; i++) out += keyText(keys[i], i !== 0);
   return out;
 }

@@ -11,7 +11,8 @@ import type {
   U32Key, ArpKey, CtTuple4Key, CtTuple6Key, EthKey, FragType, GeneveOption, IcmpKey, Ipv4Key, Ipv6Key, Ipv6Addr, KeyAttr, L4PortsKey,
   MacAddr, Masked, MplsLse, NdExtKey, NdKey, PacketTypeKey, TunnelKey, VlanKey,
 } from './model';
-import { nameCode, type Reader, type UintBits } from './reader';
+import { constantBlockAt } from './constant-blocks';
+import { maxOf, nameCode, type Reader, type UintBits } from './reader';
 
 /* Field name codes (see nameCode). */
 const N_BOS = nameCode('bos');
@@ -60,14 +61,13 @@ const N_VER = nameCode('ver');
 const N_VID = nameCode('vid');
 const N_VXLAN = nameCode('vxlan');
 
-const MAX: Record<UintBits, number> = { 8: 0xff, 16: 0xffff, 32: 0xffffffff };
 const ALL64 = (1n << 64n) - 1n;
 const ALL128 = (1n << 128n) - 1n;
 
 /** `N[/M]` with N, M as C's %i; no mask = all ones of `bits`. */
 export function readMaskedUint(r: Reader, bits: UintBits, what: string): Masked<number> {
   const value = r.uint(bits, what);
-  const mask = r.eat(47) ? r.uint(bits, `${what} mask`) : MAX[bits];
+  const mask = r.eat(47) ? r.uint(bits, what, true) : maxOf(bits);
   return { value, mask };
 }
 
@@ -78,39 +78,42 @@ function readMaskedField(r: Reader, limit: number, what: string): Masked<number>
   if (value > limit) r.fail(`${what} out of range (max ${limit})`, start);
   if (!r.eat(47)) return { value, mask: limit };
   const mstart = r.pos;
-  const mask = r.uint(32, `${what} mask`);
+  const mask = r.uint(32, what, true);
   if (mask > limit) r.fail(`${what} mask out of range (max ${limit})`, mstart);
   return { value, mask };
 }
 
 function readMaskedBig(r: Reader, bits: 64 | 128, what: string): Masked<bigint> {
   const value = r.bigUint(bits, what);
-  const mask = r.eat(47) ? r.bigUint(bits, `${what} mask`) : bits === 64 ? ALL64 : ALL128;
+  const mask = r.eat(47) ? r.bigUint(bits, what, true) : bits === 64 ? ALL64 : ALL128;
   return { value, mask };
 }
 
 function readMaskedIpv4(r: Reader, what: string): Masked<number> {
   const value = readIpv4(r, what);
-  const mask = r.eat(47) ? readIpv4(r, `${what} mask`) : 0xffffffff;
+  const mask = r.eat(47) ? readIpv4(r, what, true) : 0xffffffff;
   return { value, mask };
 }
 
 function readMaskedIpv6(r: Reader, what: string): Masked<Ipv6Addr> {
   const value = readIpv6(r, what);
-  const mask = r.eat(47) ? readIpv6(r, `${what} mask`) : onesBytes(16);
+  const mask = r.eat(47) ? readIpv6(r, what, true) : onesBytes(16);
   return { value, mask };
 }
 
 function readMaskedMac(r: Reader, what: string): Masked<MacAddr> {
   const value = readMac(r, what);
-  const mask = r.eat(47) ? readMac(r, `${what} mask`) : onesBytes(6);
+  const mask = r.eat(47) ? readMac(r, what, true) : onesBytes(6);
   return { value, mask };
 }
 
+/** `frag=` value: `no`, `first` or `later`, in any letter case (as OVS's strcasecmp). */
 function readFrag(r: Reader): FragType {
   const start = r.pos;
-  const w = r.word().toLowerCase();
-  if (w === 'no' || w === 'first' || w === 'later') return w;
+  r.word();
+  if (r.isTextIgnoringCase(start, r.pos, 'no')) return 'no';
+  if (r.isTextIgnoringCase(start, r.pos, 'first')) return 'first';
+  if (r.isTextIgnoringCase(start, r.pos, 'later')) return 'later';
   return r.fail('expected frag=no, first or later', start);
 }
 
@@ -142,7 +145,7 @@ function readPort(r: Reader): { port: number | string; mask: number } {
     return { port: m.value, mask: m.mask };
   }
   const start = r.pos;
-  while (r.pos < r.end && r.s.charCodeAt(r.pos) !== 41) r.pos++;
+  while (r.pos < r.end && r.b[r.pos] !== 41) r.pos++;
   if (r.pos === start) r.fail('expected a port number or name in in_port(...)');
   return { port: r.s.slice(start, r.pos), mask: 0xffffffff };
 }
@@ -199,14 +202,22 @@ function readIpv6Key(r: Reader): Ipv6Key {
   return k;
 }
 
+/** The names of the port fields in error messages, by attribute. */
+const PORT_NAMES = {
+  tcp: { src: 'tcp src', dst: 'tcp dst' },
+  udp: { src: 'udp src', dst: 'udp dst' },
+  sctp: { src: 'sctp src', dst: 'sctp dst' },
+};
+
 function readPorts(r: Reader, kind: 'tcp' | 'udp' | 'sctp'): L4PortsKey {
   const k: L4PortsKey = { kind };
+  const names = kind === 'udp' ? PORT_NAMES.udp : kind === 'tcp' ? PORT_NAMES.tcp : PORT_NAMES.sctp;
   if (!firstField(r)) return k;
   do {
     const at = r.pos;
     const f = r.fieldCode();
-    if (f === N_SRC) k.src = readMaskedUint(r, 16, `${kind} src`);
-    else if (f === N_DST) k.dst = readMaskedUint(r, 16, `${kind} dst`);
+    if (f === N_SRC) k.src = readMaskedUint(r, 16, names.src);
+    else if (f === N_DST) k.dst = readMaskedUint(r, 16, names.dst);
     else unknownField(r, kind, at);
   } while (nextField(r, kind));
   return k;
@@ -218,8 +229,8 @@ function readIcmp(r: Reader, kind: 'icmp' | 'icmpv6'): IcmpKey {
   do {
     const at = r.pos;
     const f = r.fieldCode();
-    if (f === N_TYPE) k.type = readMaskedUint(r, 8, `${kind} type`);
-    else if (f === N_CODE) k.code = readMaskedUint(r, 8, `${kind} code`);
+    if (f === N_TYPE) k.type = readMaskedUint(r, 8, kind === 'icmp' ? 'icmp type' : 'icmpv6 type');
+    else if (f === N_CODE) k.code = readMaskedUint(r, 8, kind === 'icmp' ? 'icmp code' : 'icmpv6 code');
     else unknownField(r, kind, at);
   } while (nextField(r, kind));
   return k;
@@ -370,7 +381,7 @@ function readGeneve(r: Reader): GeneveOption[] {
     for (;;) {
       if (r.eat(125 /* } */)) break;
       const c = r.peek();
-      if (c === 48 && (r.s.charCodeAt(r.pos + 1) | 32) === 120) {
+      if (c === 48 && (r.b[r.pos + 1] | 32) === 120) {
         o.data = hexBlob(r, 'geneve option data');
         if (r.eat(47)) o.dataMask = hexBlob(r, 'geneve option mask');
       } else {
@@ -399,7 +410,7 @@ function hexBlob(r: Reader, what: string): string {
   const start = r.pos;
   r.pos += 2;
   const q = r.pos;
-  while (r.pos < r.end && ((r.s.charCodeAt(r.pos) >= 48 && r.s.charCodeAt(r.pos) <= 57) || ((r.s.charCodeAt(r.pos) | 32) >= 97 && (r.s.charCodeAt(r.pos) | 32) <= 102))) r.pos++;
+  while (r.pos < r.end && ((r.b[r.pos] >= 48 && r.b[r.pos] <= 57) || ((r.b[r.pos] | 32) >= 97 && (r.b[r.pos] | 32) <= 102))) r.pos++;
   if (r.pos === q) r.fail(`expected hex digits for ${what}`, start);
   return r.s.slice(start, r.pos).toLowerCase();
 }
@@ -524,117 +535,104 @@ function readU32Key(r: Reader, kind: U32Key['kind']): KeyAttr {
   return { kind, value: m.value, mask: m.mask };
 }
 
-/** Reads one attribute `name(...)` at the cursor. */
-export function readKeyAttr(r: Reader): KeyAttr {
+/** Reads the single-number attributes `ct_zone(..)`, `eth_type(..)` after the `(`, through the `)`. */
+function readNumberKey(r: Reader, kind: 'ct_zone' | 'eth_type'): KeyAttr {
+  const m = readMaskedUint(r, 16, kind);
+  r.expect(41);
+  return { kind, value: m.value, mask: m.mask };
+}
+
+/** Reads a flag attribute (`ct_state(..)`, `tcp_flags(..)`) after the `(`, through the `)`. */
+function readFlagKey(r: Reader, kind: 'ct_state' | 'tcp_flags'): KeyAttr {
+  const m = kind === 'ct_state' ? readFlags(r, CT_STATE_NAMES, 0xff, 0xffffffff, 'ct_state') : readFlags(r, TCP_FLAG_NAMES, 0xfff, 0xffff, 'tcp_flags');
+  r.expect(41);
+  return { kind, value: m.value, mask: m.mask };
+}
+
+/**
+ * Reads the attribute whose name (code `code`, see nameCode) and `(` were read. The cases come
+ * in the order of how often they appear in megaflows: a switch tests them one after the other.
+ */
+function readKeyArgs(r: Reader, code: number, start: number, blocks: boolean): KeyAttr {
+  switch (code) {
+    case A_IN_PORT: {
+      const p = readPort(r);
+      r.expect(41);
+      return { kind: 'in_port', port: p.port, mask: p.mask };
+    }
+    case A_ETH: return readEth(r);
+    case A_ETH_TYPE: return readNumberKey(r, 'eth_type');
+    case A_IPV4: return readIpv4Key(r);
+    case A_UDP: return readPorts(r, 'udp');
+    case A_TCP: return readPorts(r, 'tcp');
+    case A_IPV6: return readIpv6Key(r);
+    case A_TCP_FLAGS: return readFlagKey(r, 'tcp_flags');
+    case A_RECIRC_ID: return readU32Key(r, 'recirc_id');
+    case A_CT_STATE: return readFlagKey(r, 'ct_state');
+    case A_CT_ZONE: return readNumberKey(r, 'ct_zone');
+    case A_CT_MARK: return readU32Key(r, 'ct_mark');
+    case A_CT_LABEL: {
+      const m = readMaskedBig(r, 128, 'ct_label');
+      r.expect(41);
+      return { kind: 'ct_label', value: m.value, mask: m.mask };
+    }
+    case A_SKB_MARK: return readU32Key(r, 'skb_mark');
+    case A_DP_HASH: return readU32Key(r, 'dp_hash');
+    case A_TUNNEL: return readTunnel(r);
+    case A_VLAN: return readVlan(r);
+    case A_ENCAP: {
+      const keys = readKeyList(r, true, blocks);
+      r.expect(41);
+      return { kind: 'encap', keys };
+    }
+    case A_ICMP: return readIcmp(r, 'icmp');
+    case A_ICMPV6: return readIcmp(r, 'icmpv6');
+    case A_ARP: return readArp(r);
+    case A_ND: return readNd(r);
+    case A_ND_EXT: return readNdExt(r);
+    case A_SCTP: return readPorts(r, 'sctp');
+    case A_MPLS: return readMpls(r);
+    case A_CT_TUPLE4: return readCtTuple4(r);
+    case A_CT_TUPLE6: return readCtTuple6(r);
+  }
+  // Names longer than a code.
+  const nameEnd = r.pos - 1;
+  if (r.isText(start, nameEnd, 'packet_type')) return readPacketType(r);
+  if (r.isText(start, nameEnd, 'skb_priority')) return readU32Key(r, 'skb_priority');
+  const name = r.s.slice(start, nameEnd);
+  if (code === A_NSH || /^key\d+$/.test(name)) {
+    const k: KeyAttr = { kind: 'opaque', name, text: r.balanced(false, name) };
+    r.expect(41);
+    return k;
+  }
+  return r.fail(`unknown key attribute "${name}"`, start);
+}
+
+/** Reads one attribute `name(...)` at the cursor (`blocks`: see {@link readKeyList}). */
+export function readKeyAttr(r: Reader, blocks = true): KeyAttr {
   const start = r.pos;
   const code = r.code();
   if (r.pos === start) r.fail('expected a key attribute');
   if (!r.eat(40)) r.fail(`expected "(" after "${r.lastWord()}"`);
   r.enter();
-  let k: KeyAttr;
-  switch (code) {
-    case A_ETH: k = readEth(r); break;
-    case A_IPV4: k = readIpv4Key(r); break;
-    case A_IPV6: k = readIpv6Key(r); break;
-    case A_TCP: k = readPorts(r, 'tcp'); break;
-    case A_UDP: k = readPorts(r, 'udp'); break;
-    case A_SCTP: k = readPorts(r, 'sctp'); break;
-    case A_ICMP: k = readIcmp(r, 'icmp'); break;
-    case A_ICMPV6: k = readIcmp(r, 'icmpv6'); break;
-    case A_ARP: k = readArp(r); break;
-    case A_SKB_MARK: k = readU32Key(r, 'skb_mark'); break;
-    case A_RECIRC_ID: k = readU32Key(r, 'recirc_id'); break;
-    case A_DP_HASH: k = readU32Key(r, 'dp_hash'); break;
-    case A_CT_MARK: k = readU32Key(r, 'ct_mark'); break;
-    case A_CT_STATE: {
-      const m = readFlags(r, CT_STATE_NAMES, 0xff, 0xffffffff, 'ct_state');
-      k = { kind: 'ct_state', value: m.value, mask: m.mask };
-      r.expect(41);
-      break;
-    }
-    case A_CT_ZONE: {
-      const m = readMaskedUint(r, 16, 'ct_zone');
-      k = { kind: 'ct_zone', value: m.value, mask: m.mask };
-      r.expect(41);
-      break;
-    }
-    case A_CT_LABEL: {
-      const m = readMaskedBig(r, 128, 'ct_label');
-      k = { kind: 'ct_label', value: m.value, mask: m.mask };
-      r.expect(41);
-      break;
-    }
-    case A_ETH_TYPE: {
-      const m = readMaskedUint(r, 16, 'eth_type');
-      k = { kind: 'eth_type', value: m.value, mask: m.mask };
-      r.expect(41);
-      break;
-    }
-    case A_TCP_FLAGS: {
-      const m = readFlags(r, TCP_FLAG_NAMES, 0xfff, 0xffff, 'tcp_flags');
-      k = { kind: 'tcp_flags', value: m.value, mask: m.mask };
-      r.expect(41);
-      break;
-    }
-    case A_IN_PORT: {
-      const p = readPort(r);
-      k = { kind: 'in_port', port: p.port, mask: p.mask };
-      r.expect(41);
-      break;
-    }
-    case A_ND: k = readNd(r); break;
-    case A_ND_EXT: k = readNdExt(r); break;
-    case A_CT_TUPLE4: k = readCtTuple4(r); break;
-    case A_CT_TUPLE6: k = readCtTuple6(r); break;
-    case A_VLAN: k = readVlan(r); break;
-    case A_MPLS: k = readMpls(r); break;
-    case A_TUNNEL: k = readTunnel(r); break;
-    case A_ENCAP: k = { kind: 'encap', keys: readKeyList(r, true) }; r.expect(41); break;
-    default: {
-      const name = r.s.slice(start, r.pos - 1);
-      if (name === 'skb_priority') k = readU32Key(r, 'skb_priority');
-      else if (name === 'packet_type') k = readPacketType(r);
-      else if (code === A_NSH || /^key\d+$/.test(name)) {
-        k = { kind: 'opaque', name, text: r.balanced(false, name) };
-        r.expect(41);
-      } else r.fail(`unknown key attribute "${name}"`, start);
-    }
-  }
+  const k = readKeyArgs(r, code, start, blocks);
   r.leave();
   return k;
 }
 
 /**
- * The metadata that `dpctl/dump-flows -m` writes, fully wildcarded, at the start of almost every
- * userspace-datapath megaflow. Reading it is the most common work of all, so when the text is
- * exactly this it is taken in one comparison; the result is the same as reading it field by field.
- */
-export const COMMON_METADATA = 'skb_priority(0/0),skb_mark(0/0),ct_state(0/0),ct_zone(0/0),ct_mark(0/0),ct_label(0/0),recirc_id(0),dp_hash(0/0)';
-
-function pushCommonMetadata(keys: KeyAttr[]): void {
-  keys.push(
-    { kind: 'skb_priority', value: 0, mask: 0 },
-    { kind: 'skb_mark', value: 0, mask: 0 },
-    { kind: 'ct_state', value: 0, mask: 0 },
-    { kind: 'ct_zone', value: 0, mask: 0 },
-    { kind: 'ct_mark', value: 0, mask: 0 },
-    { kind: 'ct_label', value: 0n, mask: 0n },
-    { kind: 'recirc_id', value: 0, mask: 0xffffffff },
-    { kind: 'dp_hash', value: 0, mask: 0 },
-  );
-}
-
-/**
  * Reads attributes separated by `,` (and optional spaces) until `)` (when `inParens`), the end of
  * the text, or a `word:` section label (`packets:`, `actions:`, ...), which is left unread.
+ * `blocks`: take the constant blocks of constant-blocks.ts whole (false only to test that this
+ * changes nothing).
  */
-export function readKeyList(r: Reader, inParens: boolean): KeyAttr[] {
+export function readKeyList(r: Reader, inParens: boolean, blocks = true): KeyAttr[] {
   const keys: KeyAttr[] = [];
   for (;;) {
     const before = r.pos;
     let blank = false;
     while (r.pos < r.end) {
-      const c = r.s.charCodeAt(r.pos);
+      const c = r.b[r.pos];
       if (c === 44) r.pos++;
       else if (c === 32 || c === 9 || c === 10 || c === 13) {
         r.pos++;
@@ -649,16 +647,11 @@ export function readKeyList(r: Reader, inParens: boolean): KeyAttr[] {
       r.pos = before;
       return keys;
     }
-    if (keys.length === 0 && r.s.startsWith(COMMON_METADATA, r.pos) && r.pos + COMMON_METADATA.length <= r.end) {
-      const after = r.pos + COMMON_METADATA.length;
-      const c = after < r.end ? r.s.charCodeAt(after) : 44;
-      if (c === 44 || c === 32 || c === 41) {
-        pushCommonMetadata(keys);
-        r.pos = after;
-        continue;
-      }
-    }
-    keys.push(readKeyAttr(r));
+    const block = blocks ? constantBlockAt(r, keys.length === 0) : undefined;
+    if (block !== undefined) {
+      block.push(keys);
+      r.pos += block.bytes.length;
+    } else keys.push(readKeyAttr(r, blocks));
   }
 }
 
@@ -671,7 +664,7 @@ function mayBeLabel(c: number): boolean {
 export function isSectionLabel(r: Reader): boolean {
   let p = r.pos;
   while (p < r.end) {
-    const c = r.s.charCodeAt(p);
+    const c = r.b[p];
     if ((c >= 97 && c <= 122) || c === 95 || c === 45 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) p++;
     else return c === 58 && p > r.pos;
   }

@@ -137,7 +137,7 @@ export function readParenPort(r: Reader, what: string): Port {
   const c = r.peek();
   if (c >= 48 && c <= 57) return r.uint(32, what);
   const start = r.pos;
-  while (r.pos < r.end && r.s.charCodeAt(r.pos) !== 41 && r.s.charCodeAt(r.pos) !== 44) r.pos++;
+  while (r.pos < r.end && r.b[r.pos] !== 41 && r.b[r.pos] !== 44) r.pos++;
   if (r.pos === start) r.fail(`expected a port for ${what}`);
   return r.s.slice(start, r.pos);
 }

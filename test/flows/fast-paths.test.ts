@@ -1,0 +1,144 @@
+/**
+ * The fast paths of the ODP text layer give what the general paths give: constant blocks read
+ * whole equal the same text read field by field, addresses written from lookup tables equal their
+ * plain forms, and the texts written whole (packet type, Ethertypes, stats) are what OVS writes.
+ */
+import test from 'ava';
+import fc from 'fast-check';
+import {
+  formatFlow, formatIpv4, formatIpv6, formatMac, formatMatch, OdpParseError, parseFlow, parseMatch, type KeyAttr,
+} from '../../src/flows/odp';
+import { parseIpv6 } from '../../src/flows/odp/addr';
+import { COMMON_METADATA, CONSTANT_BLOCKS } from '../../src/flows/odp/constant-blocks';
+import { readKeyList } from '../../src/flows/odp/key-parse';
+import { Reader } from '../../src/flows/odp/reader';
+import { canon, match } from './arbitraries';
+
+/** Reads a match with or without the constant blocks; an error is returned as its message. */
+function readMatch(text: string, blocks: boolean): KeyAttr[] | string {
+  try {
+    const r = new Reader(text);
+    const keys = readKeyList(r, false, blocks);
+    if (!r.atEnd()) r.fail('unexpected text after the match');
+    return keys;
+  } catch (err) {
+    if (err instanceof OdpParseError) return err.message;
+    throw err;
+  }
+}
+
+const BLOCK_TEXTS = CONSTANT_BLOCKS.map((b) => String.fromCharCode(...b.bytes));
+
+test('the constant blocks are the ones expected, starting with the common metadata', (t) => {
+  t.deepEqual(BLOCK_TEXTS, [COMMON_METADATA, 'packet_type(ns=0,id=0)', 'eth_type(0x0800)', 'eth_type(0x86dd)']);
+});
+
+test('each constant block reads as it reads field by field, in every context', (t) => {
+  let compared = 0;
+  for (const b of BLOCK_TEXTS) {
+    for (const text of [
+      b, `${b},in_port(1)`, `in_port(1),${b}`, `${b} ,in_port(1)`, `in_port(1),encap(${b})`, `encap(${b}),${b}`,
+      // Near misses: read field by field both ways, or refused the same way.
+      `${b}x`, `${b}(`, b.slice(0, -1), `${b.slice(0, -1)}0)`, b.toUpperCase(), ` ${b}`,
+    ]) {
+      const fast = readMatch(text, true);
+      const slow = readMatch(text, false);
+      t.deepEqual(fast, slow, text);
+      if (typeof fast !== 'string') t.is(canon(fast), canon(slow), text);
+      compared++;
+    }
+  }
+  t.is(compared, BLOCK_TEXTS.length * 12);
+});
+
+test('the common metadata after another attribute reads as field by field', (t) => {
+  const keys = readMatch(`in_port(1),${COMMON_METADATA}`, true);
+  t.not(typeof keys, 'string');
+  t.is((keys as KeyAttr[]).length, 9);
+  t.deepEqual(keys, readMatch(`in_port(1),${COMMON_METADATA}`, false));
+});
+
+test('generated matches read the same with and without the constant blocks', (t) => {
+  const ethernet: KeyAttr = { kind: 'packet_type', ns: { value: 0, mask: 0xffff }, id: { value: 0, mask: 0xffff } };
+  const withBlocks = match.map((m): KeyAttr[] => [ethernet, { kind: 'eth_type', value: 0x86dd, mask: 0xffff }, ...m]);
+  fc.assert(fc.property(fc.oneof(match, withBlocks), (m) => {
+    const text = formatMatch(m);
+    const fast = readMatch(text, true);
+    const slow = readMatch(text, false);
+    return typeof fast !== 'string' && canon(fast) === canon(slow) && canon(fast) === canon(m);
+  }), { numRuns: 400, seed: 5 });
+  t.pass();
+});
+
+/** IPv4 and Ethernet addresses written the plain way, to check the table-built texts against. */
+const plainIpv4 = (v: number): string => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+const plainMac = (m: Uint8Array): string => [...m].map((x) => x.toString(16).padStart(2, '0')).join(':');
+
+test('addresses are written as their plain forms, and IPv6 ones read back', (t) => {
+  // Many distinct values of each kind, each written twice (tables filled on first use are then read).
+  fc.assert(fc.property(
+    fc.uniqueArray(fc.nat({ max: 0xffffffff }), { minLength: 5000, maxLength: 5000 }),
+    fc.array(fc.uint8Array({ minLength: 6, maxLength: 6 }), { minLength: 5000, maxLength: 5000 }),
+    fc.array(fc.uint8Array({ minLength: 16, maxLength: 16 }), { minLength: 5000, maxLength: 5000 }),
+    (v4, macs, v6) => {
+      for (let pass = 0; pass < 2; pass++) {
+        for (const v of v4) if (formatIpv4(v) !== plainIpv4(v)) return false;
+        for (const m of macs) if (formatMac(m) !== plainMac(m)) return false;
+        for (const a of v6) {
+          const text = formatIpv6(a);
+          const back = parseIpv6(text, 0, text.length);
+          if (back === null || Buffer.compare(back, a) !== 0) return false;
+        }
+      }
+      return true;
+    },
+  ), { numRuns: 3, seed: 9 });
+  t.pass();
+});
+
+test('an address is written from its bytes as they are now', (t) => {
+  const mac = Uint8Array.from([0x50, 0x54, 0, 0, 0, 1]);
+  t.is(formatMac(mac), '50:54:00:00:00:01');
+  mac[5] = 2;
+  t.is(formatMac(mac), '50:54:00:00:00:02');
+  const ip6 = parseIpv6('2001:db8::1', 0, 11)!;
+  t.is(formatIpv6(ip6), '2001:db8::1');
+  ip6[15] = 9;
+  t.is(formatIpv6(ip6), '2001:db8::9');
+  t.is(formatIpv6(new Uint8Array(16)), '::');
+  t.is(formatIpv4(0), '0.0.0.0');
+  t.is(formatIpv4(0xffffffff), '255.255.255.255');
+});
+
+test('texts written whole are what OVS writes, and their near relations are written field by field', (t) => {
+  const cases: Array<[string, string]> = [
+    ['packet_type(ns=0,id=0)', 'packet_type(ns=0,id=0)'],
+    ['packet_type(ns=0,id=0x0/0xffff)', 'packet_type(ns=0,id=0)'],
+    ['packet_type(ns=0/0,id=0)', 'packet_type(ns=0/0,id=0)'],
+    ['packet_type(ns=1,id=0x894f)', 'packet_type(ns=1,id=0x894f)'],
+    ['packet_type(id=0)', 'packet_type(id=0)'],
+    ['eth_type(0x0800)', 'eth_type(0x0800)'],
+    ['eth_type(2048/0xffff)', 'eth_type(0x0800)'],
+    ['eth_type(0x0800/0xff00)', 'eth_type(0x0800/0xff00)'],
+    ['eth_type(0x8100),encap(eth_type(0x86dd))', 'eth_type(0x8100),encap(eth_type(0x86dd))'],
+    ['in_port(7)', 'in_port(7)'],
+    ['in_port(7/0xff)', 'in_port(7/0xff)'],
+    ['in_port(4294967295)', 'in_port(4294967295)'],
+    ['in_port(p7)', 'in_port(p7)'],
+    ['in_port(1),in_port(1)', 'in_port(1),in_port(1)'],
+  ];
+  for (const [text, expected] of cases) t.is(formatMatch(parseMatch(text)), expected, text);
+});
+
+test('stats and used times are written as dpctl writes them', (t) => {
+  const line = (stats: string): string => formatFlow(parseFlow(`in_port(1)${stats}, actions:drop`));
+  t.is(line(', packets:0, bytes:0, used:never'), 'in_port(1), packets:0, bytes:0, used:never, actions:drop');
+  t.is(line(', packets:0, bytes:0, used:never, flags:S'), 'in_port(1), packets:0, bytes:0, used:never, flags:S, actions:drop');
+  t.is(line(', packets:1, bytes:0, used:never'), 'in_port(1), packets:1, bytes:0, used:never, actions:drop');
+  t.is(line(', packets:0, bytes:0, used:0.001s'), 'in_port(1), packets:0, bytes:0, used:0.001s, actions:drop');
+  t.is(line(', packets:0, bytes:0, used:1.712s'), 'in_port(1), packets:0, bytes:0, used:1.712s, actions:drop');
+  t.is(line(', packets:0, bytes:0, used:10s'), 'in_port(1), packets:0, bytes:0, used:10.000s, actions:drop');
+  t.is(line(', packets:0, bytes:0, used:-0.02s'), 'in_port(1), packets:0, bytes:0, used:-0.020s, actions:drop');
+  t.is(line(', packets:9007199254740991, bytes:12345678901, used:123456.789s'),
+    'in_port(1), packets:9007199254740991, bytes:12345678901, used:123456.789s, actions:drop');
+});
