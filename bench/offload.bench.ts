@@ -138,7 +138,7 @@ function nativeRate(input: FlowInput[], batch: number): number {
 }
 
 /** Median time of one sweep over `n` offloaded counting flows, ms. */
-function sweepMs(n: number, batch: number, rounds: number): number {
+function sweepMs(n: number, batch: number, rounds: number, log: (m: string) => void): number {
   const nic = new SoftNicBackend('full');
   const engine = new OffloadEngine({ backend: nic, ports: PORTS });
   try {
@@ -156,6 +156,7 @@ function sweepMs(n: number, batch: number, rounds: number): number {
       times.push(seconds(start) * 1000);
       if (swept !== n) throw new Error(`sweep covered ${swept} of ${n} flows`);
     }
+    log(`${NAME_SWEEP}: ${n} flows, rounds (ms): ${times.map((x) => x.toFixed(2)).join(', ')}`);
     return median(times);
   } finally {
     nic.close();
@@ -203,16 +204,18 @@ async function run(options: BenchOptions): Promise<BenchResult[]> {
     socket.push(await socketRate(input, batch, (m) => options.log(m)));
   }
   const floor = median(native);
+  const spread = (v: number[]): string => v.map((x) => Math.round(x)).join(', ');
+  options.log(`${NAME_PUT}: rounds (flows/s): socket ${spread(socket)}; in-process ${spread(inproc)}; native ${spread(native)}`);
   results.push(
     { bench: NAME_PUT, metric: `flow/put to offloaded, control socket, batches of ${batch} (${n} flows)`, value: median(socket), unit: 'flows/s', peer: 'native create (floor)', peerValue: floor },
     { bench: NAME_PUT, metric: `flow/put to offloaded, in-process, batches of ${batch} (${n} flows)`, value: median(inproc), unit: 'flows/s', peer: 'native create (floor)', peerValue: floor },
   );
 
   options.log(`${NAME_SWEEP}: ${n} flows`);
-  results.push({ bench: NAME_SWEEP, metric: `one stats sweep, ${n} offloaded flows`, value: sweepMs(n, batch, rounds), unit: 'ms' });
+  results.push({ bench: NAME_SWEEP, metric: `one stats sweep, ${n} offloaded flows`, value: sweepMs(n, batch, rounds, (m) => options.log(m)), unit: 'ms' });
   if (large > 0) {
     options.log(`${NAME_SWEEP}: ${large} flows`);
-    results.push({ bench: NAME_SWEEP, metric: `one stats sweep, ${large} offloaded flows`, value: sweepMs(large, batch, rounds), unit: 'ms' });
+    results.push({ bench: NAME_SWEEP, metric: `one stats sweep, ${large} offloaded flows`, value: sweepMs(large, batch, rounds, (m) => options.log(m)), unit: 'ms' });
   }
 
   return results;

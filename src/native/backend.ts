@@ -51,6 +51,13 @@ export interface FlowBackend {
   destroy(handles: readonly FlowHandle[] | Uint32Array): Checked[];
   /** rte_flow_query of COUNT for each handle; `reset` zeroes the counters after reading them. */
   query(handles: readonly FlowHandle[] | Uint32Array, options?: { reset?: boolean }): Queried[];
+  /**
+   * query() without an object per rule, for statistics sweeps: `out[2i]` and `out[2i + 1]` receive
+   * the hits and bytes of `handles[i]`, or NaN and NaN when that element failed (query() says why).
+   * Allocates nothing. Returns the number of failed elements.
+   * @throws RangeError when `out` holds fewer than 2 * handles.length elements
+   */
+  queryInto(handles: Uint32Array, reset: boolean, out: Float64Array): number;
   /** rte_flow_flush: destroys every rule of `port`; returns how many. @throws RteFlowError */
   flush(port: number): number;
   /** Introspection: the number of rules installed on `port`. @throws RteFlowError */

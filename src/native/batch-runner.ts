@@ -94,4 +94,12 @@ export class BatchRunner {
     if (errors) for (const [i, error] of errors) out[i] = { ok: false, error };
     return out;
   }
+
+  /** FlowBackend.queryInto. */
+  queryInto(handles: Uint32Array, reset: boolean, out: Float64Array): number {
+    if (!(handles instanceof Uint32Array)) throw new TypeError('queryInto: handles must be a Uint32Array');
+    if (!(out instanceof Float64Array)) throw new TypeError('queryInto: out must be a Float64Array');
+    if (out.length < handles.length * 2) throw new RangeError(`queryInto: out holds ${out.length} elements, ${handles.length * 2} needed (two per handle)`);
+    return this.device().queryInto(handles, reset, out);
+  }
 }

@@ -143,6 +143,10 @@ export class DpdkBackend implements FlowBackend {
     return this.runner.query(handles, options.reset ?? false);
   }
 
+  queryInto(handles: Uint32Array, reset: boolean, out: Float64Array): number {
+    return this.runner.queryInto(handles, reset, out);
+  }
+
   /** rte_flow_flush; a PMD without rte_flow support has nothing to flush and answers 0. */
   flush(port: number): number {
     return this.open().flush(port);

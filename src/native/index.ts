@@ -5,10 +5,11 @@
 export type * from './rule-spec';
 export type { Checked, Created, FlowBackend, FlowCounters, FlowHandle, PortInfo, Queried, RuleBatch } from './backend';
 export { DpdkError, RTE_FLOW_ERROR_TYPES, RteFlowError, errnoName, errnoValue, type RteFlowErrorType } from './errors';
-export { EncodedRules, MAX_ACTIONS, MAX_ITEMS, encodeRules } from './rule-encoder';
+export { EncodedRules, MAX_ACTIONS, MAX_ITEMS, encodeRules, RuleBatchBuilder } from './rule-encoder';
 export { ACTION_CODES, ACTION_NAMES, ITEM_LAYOUTS, ITEM_NAMES, isActionName, isItemName, type FieldLayout, type ItemLayout } from './item-fields';
 export { checkProfile, listProfiles, loadProfile, MAX_TOTAL_RULES, PROFILE_DIR, ProfileError, type ItemCapability, type NicProfile } from './profile';
 export { SoftNicBackend, type ClassifyOptions } from './soft-backend';
+export { Dest, FrameRoutes, hwToOdpTable, unmappedHwPortId } from './routing';
 export { ClassifyResult, packFrames, VerdictFlag, type Fate, type FrameBatch, type Verdict } from './frames';
 export { DpdkBackend, dpdkAvailable, ealInfo, initEal, type DpdkOptions, type EalInfo } from './dpdk-backend';
 export { splitEalArgs } from './eal-args';

@@ -11,9 +11,10 @@
  */
 import path from 'node:path';
 import { DpdkError, RteFlowError } from './errors';
+import type { NativeRouteFrames } from './routing';
 
 /** ABI version the TypeScript side was written for; must equal native/src/napi/addon.cc's kAbiVersion. */
-export const EXPECTED_ABI_VERSION = 2;
+export const EXPECTED_ABI_VERSION = 4;
 
 /**
  * Failures of a native batch call: `[index0, error0, index1, error1, ...]`, one pair per element
@@ -29,6 +30,8 @@ export interface NativeFlowDevice {
   destroy(handles: Uint32Array): NativeFailures;
   /** countersOut[2i] = hits, countersOut[2i+1] = bytes of handle i. */
   query(handles: Uint32Array, reset: boolean, countersOut: Float64Array): NativeFailures;
+  /** query() that allocates nothing: a failed element gets NaN, NaN; returns the number of failures. */
+  queryInto(handles: Uint32Array, reset: boolean, countersOut: Float64Array): number;
   /** Throws RteFlowError. */
   flush(port: number): number;
   /** Throws RteFlowError. */
@@ -115,6 +118,8 @@ export interface NativeAddon {
   buildInfo(): { dpdk: boolean; dpdkVersion: string | null };
   itemLayouts(): { items: Record<string, NativeItemLayout>; actions: Record<string, number> };
   SoftNic: new (profile: NativeProfile) => NativeSoftNic;
+  /** The packet path's per-port batching (src/native/routing.ts). */
+  routeFrames: NativeRouteFrames;
   dpdk?: NativeDpdk;
 }
 

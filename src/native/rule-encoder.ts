@@ -451,3 +451,65 @@ export function encodeRules(rules: readonly RuleSpec[]): EncodedRules {
   const bytes = used * 2 < w.u8.length ? w.u8.slice(0, used) : w.u8.subarray(0, used);
   return new EncodedRules(bytes, count, rules.length, positions, failures);
 }
+
+/**
+ * Encodes a batch one rule at a time into a buffer that is kept from batch to batch (so a caller
+ * can drop each RuleSpec as soon as it is added). The result of finish() equals encodeRules() of
+ * the rules added since the last reset(), except that its bytes are a view of the builder's buffer:
+ * valid until the next add() or reset(), so pass it to the backend before either.
+ */
+export class RuleBatchBuilder {
+  private w = new Writer(1024);
+  private count = 0;
+  private total = 0;
+  private positions: Uint32Array | undefined;
+  private failures = new Map<number, RteFlowError>();
+
+  /** Number of rules added since the last reset (records + failures). */
+  get size(): number {
+    return this.total;
+  }
+
+  /** Starts a new batch; the buffer is kept (zeroed where used). */
+  reset(): void {
+    this.w.rewind(0);
+    this.count = 0;
+    this.total = 0;
+    this.positions = undefined;
+    if (this.failures.size > 0) this.failures = new Map();
+  }
+
+  /** Appends `rule`; returns why it could not be encoded (it is then a failure of the batch), or undefined. */
+  add(rule: RuleSpec): RteFlowError | undefined {
+    const i = this.total++;
+    const start = this.w.pos;
+    try {
+      writeRule(this.w, rule);
+    } catch (err) {
+      if (!(err instanceof SpecError)) throw err;
+      this.w.rewind(start);
+      const error = new RteFlowError(err.message, err.type, err.errno, err.position);
+      this.failures.set(i, error);
+      if (!this.positions) {
+        this.positions = new Uint32Array(Math.max(64, i + 1));
+        for (let k = 0; k < this.count; k++) this.positions[k] = k;
+      }
+      return error;
+    }
+    if (this.positions) {
+      if (this.count >= this.positions.length) {
+        const grown = new Uint32Array(this.positions.length * 2);
+        grown.set(this.positions);
+        this.positions = grown;
+      }
+      this.positions[this.count] = i;
+    }
+    this.count++;
+    return undefined;
+  }
+
+  /** The batch so far (a view of the builder's buffer; see the class comment). */
+  finish(): EncodedRules {
+    return new EncodedRules(this.w.u8.subarray(0, this.w.pos * 4), this.count, this.total, this.positions, this.failures);
+  }
+}

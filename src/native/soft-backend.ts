@@ -7,6 +7,7 @@ import { BatchRunner } from './batch-runner';
 import { ClassifyResult, packFrames, type FrameBatch } from './frames';
 import { defaultAddon, type NativeAddon, type NativeSoftNic } from './loader';
 import { checkProfile, loadProfile, type NicProfile } from './profile';
+import { routeClassified, type FrameRoutes } from './routing';
 
 export interface ClassifyOptions {
   /** The input port index a PORT item matches; default: the port itself. */
@@ -19,6 +20,7 @@ export class SoftNicBackend implements FlowBackend {
   /** The profile the NIC was made with. */
   readonly profile: NicProfile;
   private nic: NativeSoftNic | undefined;
+  private readonly addon: NativeAddon;
   private readonly runner = new BatchRunner(() => this.open());
 
   /**
@@ -32,6 +34,7 @@ export class SoftNicBackend implements FlowBackend {
   ) {
     this.profile = typeof profile === 'string' ? loadProfile(profile) : checkProfile(profile);
     this.description = `soft:${this.profile.name}`;
+    this.addon = addon;
     this.nic = new addon.SoftNic(this.profile);
   }
 
@@ -60,6 +63,10 @@ export class SoftNicBackend implements FlowBackend {
     return this.runner.query(handles, options.reset ?? false);
   }
 
+  queryInto(handles: Uint32Array, reset: boolean, out: Float64Array): number {
+    return this.runner.queryInto(handles, reset, out);
+  }
+
   flush(port: number): number {
     return this.open().flush(port);
   }
@@ -83,6 +90,16 @@ export class SoftNicBackend implements FlowBackend {
     const flags = new Uint8Array(n);
     const hits = this.open().classify(port, options.portIndex ?? port, batch.data, batch.offsets, handles, marks, fates, flags);
     return new ClassifyResult(handles, marks, fates, flags, hits);
+  }
+
+  /**
+   * Routes a classify() result (in native code): each frame's destination from its MARK
+   * (`hwToOdp`: hw-port-id -> odp port, -1 for none; see hwToOdpTable()), and the frames grouped
+   * into per-destination batches, stable (the frames of one flow keep their order).
+   */
+  route(res: ClassifyResult, hwToOdp: Int32Array): FrameRoutes {
+    this.open();
+    return routeClassified(this.addon.routeFrames, res, hwToOdp);
   }
 
   close(): void {

@@ -20,17 +20,19 @@ import type { Logger } from '../log';
 import type { Action, KeyAttr, Port } from '../flows/odp';
 import { parseActions, parseMatch } from '../flows/odp';
 import {
-  decodeMark, preferVariant, renderTestpmd, translateFlow, trialVariants, VARIANTS, withVariant,
-  type ActionVariant, type HwPortMap, type PortLookup, type VariantName,
+  preferVariant, renderTestpmd, translateFlow, trialVariants, VARIANTS, withVariant,
+  type ActionVariant, type PortLookup, type VariantName,
 } from '../flows/translate';
 import type { FlowBackend } from '../native/backend';
 import type { RteFlowError } from '../native/errors';
+import { RuleBatchBuilder } from '../native/rule-encoder';
 import type { RuleSpec } from '../native/rule-spec';
 import { SoftNicBackend } from '../native/soft-backend';
 import { VerdictFlag } from '../native/frames';
+import { Dest, hwToOdpTable, unmappedHwPortId } from '../native/routing';
 import { FlowNotFoundError, InjectError } from './errors';
 import { FlowIdPool, FLOW_ID_POOL_SIZE } from './flow-id-pool';
-import { flowPorts, parseFlowInput, type FlowInput, type ParsedFlow } from './flow-input';
+import { inPortOf, outPortOfActions, parseFlowInput, type FlowInput, type ParsedFlow } from './flow-input';
 import { FlowRecord, REASON_POOL_EXHAUSTED, viewOf, type FlowState, type FlowView } from './flow-record';
 import { LatencyTracker, type LatencySummary } from './latency';
 
@@ -53,6 +55,12 @@ export interface OffloadEngineOptions {
   /** Clock in ms (default Date.now). */
   now?: () => number;
   logger?: Logger;
+}
+
+/** A flow's parsed match and actions. */
+interface OdpFlow {
+  readonly match: readonly KeyAttr[];
+  readonly actions: readonly Action[];
 }
 
 /** One outcome of put(). */
@@ -104,9 +112,9 @@ export interface InjectResult {
   outputs: Record<string, number>;
 }
 
+/** A rule to create; its encoding (in the variant variants[idx]) is in the engine's batch builder. */
 interface Attempt {
   rec: FlowRecord;
-  base: RuleSpec;
   variants: readonly ActionVariant[];
   idx: number;
   error: RteFlowError | undefined;
@@ -133,20 +141,30 @@ export class OffloadEngine {
 
   private readonly records = new Map<string, FlowRecord>();
   private readonly byHandle = new Map<number, FlowRecord>();
-  /** odp port -> records whose in_port or output is on it. */
-  private readonly byPort = new Map<number, Set<FlowRecord>>();
-  /** Records that write a port by name. */
-  private readonly named = new Set<FlowRecord>();
+  /**
+   * Number of records that write a port by name. A port-map change re-evaluates those and the
+   * records on a changed odp port (rec.inOdp / rec.outOdp), found by one scan of the table: no
+   * per-port index to keep up per flow (port-map changes are rare, puts are not).
+   */
+  private namedCount = 0;
   /** Records waiting for a flow_id, in arrival order (entries may be stale: check rec.waiting). */
   private waitQueue: FlowRecord[] = [];
   private waitHead = 0;
   private waitingCount = 0;
   /** odp port -> hw-port-id of the current map. */
   private hwByOdp = new Map<number, number>();
+  /** hw-port-id -> odp port (-1: none) of the current map, for the packet path's routing. */
+  private hwToOdp: Int32Array = new Int32Array(0);
 
-  /** Counting records, dense; slotHandles[i] is slots[i]'s handle. */
+  /**
+   * Counting records, dense; slotHandles[i] is slots[i]'s handle and slotHits[i] its hwPackets
+   * (so that a sweep touches only the records whose counters moved).
+   */
   private slots: FlowRecord[] = [];
   private slotHandles = new Uint32Array(1024);
+  private slotHits = new Float64Array(1024);
+  /** The sweep's query output (hits, bytes per slot), grown with the slots. */
+  private sweepOut = new Float64Array(2048);
 
   private readonly offloadedPerDevice = new Map<number, number>();
   private readonly learned = new Map<number, VariantName>();
@@ -165,8 +183,12 @@ export class OffloadEngine {
 
   /** Number of the current put() call (FlowRecord.batch). */
   private batchNumber = 0;
-  /** Rules to create at the end of the current operation. */
+  /**
+   * Rules to create at the end of the current operation; `builder` holds their encodings, in the
+   * same order (each rule is encoded when planned, so its RuleSpec is garbage at once).
+   */
   private attemptsPending: Attempt[] = [];
+  private readonly builder = new RuleBatchBuilder();
 
   constructor(options: OffloadEngineOptions) {
     this.backend = options.backend;
@@ -199,35 +221,96 @@ export class OffloadEngine {
    * @throws FlowInputError for a flow that cannot be read (nothing is changed then)
    */
   put(inputs: readonly FlowInput[]): PutOutcome[] {
-    const parsed = inputs.map((input, i) => parseFlowInput(input, i));
-    return this.putParsed(parsed);
+    const start = process.hrtime.bigint();
+    this.runAttempts(); // nothing is pending between calls; this makes the rollback below exact
+    const n = inputs.length;
+    const recs = new Array<FlowRecord>(n);
+    const batch = ++this.batchNumber;
+    // While every flow is new (to the table and to this call), each is planned as soon as it is
+    // read, so that its parsed form is garbage at once (a batch of survivors costs the collector
+    // at every scavenge). Nothing reaches the NIC before runAttempts(): a flow that cannot be read
+    // undoes the planned ones exactly (flow_ids go back in reverse, restoring the pool's order).
+    let i = 0;
+    let rest: ParsedFlow[] | undefined;
+    try {
+      for (; i < n; i++) {
+        const p = parseFlowInput(inputs[i], i);
+        if (this.records.has(p.ufid)) {
+          // A modify from here on: read everything first (nothing may change if one cannot be read).
+          rest = [p];
+          for (let k = i + 1; k < n; k++) rest.push(parseFlowInput(inputs[k], k));
+          break;
+        }
+        recs[i] = this.addRecord(p, batch);
+      }
+    } catch (err) {
+      this.rollbackNew(recs, i);
+      throw err;
+    }
+    if (rest) this.putRange(rest, recs, i, batch);
+    return this.finishPut(recs, start);
   }
 
   /** put() of flows already read. */
   putParsed(parsed: readonly ParsedFlow[]): PutOutcome[] {
     const start = process.hrtime.bigint();
     const recs = new Array<FlowRecord>(parsed.length);
-    const batch = ++this.batchNumber;
-    for (let i = 0; i < parsed.length; i++) {
-      const p = parsed[i];
+    this.putRange(parsed, recs, 0, ++this.batchNumber);
+    return this.finishPut(recs, start);
+  }
+
+  /** Puts parsed[k] into recs[offset + k], in order. */
+  private putRange(parsed: readonly ParsedFlow[], recs: FlowRecord[], offset: number, batch: number): void {
+    for (let k = 0; k < parsed.length; k++) {
+      const p = parsed[k];
       let rec = this.records.get(p.ufid);
       if (rec === undefined) {
-        rec = new FlowRecord(p.ufid, p.matchText, p.actionsText);
-        this.records.set(p.ufid, rec);
-        this.counts.pending++;
-        this.plan(rec, p.match, p.actions);
+        rec = this.addRecord(p, batch);
       } else {
         // Put earlier in this call: create its rule first, then modify it.
         if (rec.batch === batch) this.runAttempts();
         this.modify(rec, p);
+        rec.batch = batch;
       }
-      rec.batch = batch;
-      recs[i] = rec;
+      recs[offset + k] = rec;
     }
+  }
+
+  /** A new record for `p`, planned (its rule queued for the next runAttempts()). */
+  private addRecord(p: ParsedFlow, batch: number): FlowRecord {
+    const rec = new FlowRecord(p.ufid, p.matchText, p.actionsText);
+    this.records.set(p.ufid, rec);
+    this.counts.pending++;
+    this.plan(rec, p);
+    rec.batch = batch;
+    return rec;
+  }
+
+  /** Undoes addRecord() of recs[0..count), none of which has reached the NIC yet. */
+  private rollbackNew(recs: readonly FlowRecord[], count: number): void {
+    for (let k = count - 1; k >= 0; k--) {
+      const rec = recs[k];
+      this.unwait(rec);
+      this.releaseId(rec);
+      if (rec.named) {
+        rec.named = false;
+        this.namedCount--;
+      }
+      this.counts[rec.state]--;
+      rec.deleted = true;
+      this.records.delete(rec.ufid);
+    }
+    this.attemptsPending = [];
+    this.builder.reset();
+  }
+
+  private finishPut(recs: readonly FlowRecord[], start: bigint): PutOutcome[] {
     this.runAttempts();
     this.serveWaiting();
-    if (parsed.length > 0) this.latency.recordMany(hrUs(start) / parsed.length, parsed.length);
-    return recs.map(outcomeOf);
+    if (recs.length > 0) this.latency.recordMany(hrUs(start) / recs.length, recs.length);
+    const out = new Array<PutOutcome>(recs.length);
+    for (let i = 0; i < recs.length; i++) out[i] = outcomeOf(recs[i]);
+    return out;
   }
 
   private modify(rec: FlowRecord, p: ParsedFlow): void {
@@ -236,7 +319,7 @@ export class OffloadEngine {
     rec.matchText = p.matchText;
     rec.actionsText = p.actionsText;
     this.removeRule(rec, true);
-    this.plan(rec, p.match, p.actions);
+    this.plan(rec, p);
   }
 
   /** Takes a record out of the queue for a flow_id (its queue entry becomes stale). */
@@ -256,23 +339,20 @@ export class OffloadEngine {
   }
 
   /** Indexes the record under its odp ports. */
-  private index(rec: FlowRecord, match: readonly KeyAttr[], actions: readonly Action[]): { outPort: Port | undefined } {
-    const { inPort, outPort } = flowPorts(match, actions);
+  /** Records the flow's odp ports on the record; returns its output port. */
+  private index(rec: FlowRecord, flow: OdpFlow): Port | undefined {
+    const inPort = inPortOf(flow.match);
+    const outPort = outPortOfActions(flow.actions);
     const named = typeof inPort === 'string' || typeof outPort === 'string';
     const inOdp = this.odpOf(inPort);
     const outOdp = this.odpOf(outPort);
-    if (inOdp !== rec.inOdp || outOdp !== rec.outOdp) {
-      this.unindexPorts(rec);
-      rec.inOdp = inOdp;
-      rec.outOdp = outOdp;
-      if (inOdp >= 0) this.addToPort(inOdp, rec);
-      if (outOdp >= 0 && outOdp !== inOdp) this.addToPort(outOdp, rec);
-    }
+    rec.inOdp = inOdp;
+    rec.outOdp = outOdp;
     if (named !== rec.named) {
       rec.named = named;
-      if (named) this.named.add(rec);
-      else this.named.delete(rec);
-    }    return { outPort };
+      this.namedCount += named ? 1 : -1;
+    }
+    return outPort;
   }
 
   private odpOf(port: Port | undefined): number {
@@ -281,21 +361,7 @@ export class OffloadEngine {
     return this.ports.port?.(port)?.odpPort ?? -1;
   }
 
-  private addToPort(odp: number, rec: FlowRecord): void {
-    let set = this.byPort.get(odp);
-    if (!set) this.byPort.set(odp, (set = new Set()));
-    set.add(rec);
-  }
-
   private unindexPorts(rec: FlowRecord): void {
-    for (const odp of [rec.inOdp, rec.outOdp]) {
-      if (odp < 0) continue;
-      const set = this.byPort.get(odp);
-      if (set) {
-        set.delete(rec);
-        if (set.size === 0) this.byPort.delete(odp);
-      }
-    }
     rec.inOdp = -1;
     rec.outOdp = -1;
   }
@@ -304,9 +370,8 @@ export class OffloadEngine {
    * Decides what becomes of a record that has no rule: a flow_id and a queued create attempt, or
    * software with a reason. Keeps a flow_id the record already holds.
    */
-  private plan(rec: FlowRecord, match: readonly KeyAttr[], actions: readonly Action[]): void {
-    const { outPort } = this.index(rec, match, actions);
-    const flow = { match, actions };
+  private plan(rec: FlowRecord, flow: OdpFlow): void {
+    const outPort = this.index(rec, flow);
     // Only a MARK carries a flow_id: a flow without an output (a DROP rule) needs none.
     const needsId = outPort !== undefined;
     if (!needsId) this.releaseId(rec);
@@ -344,17 +409,22 @@ export class OffloadEngine {
     rec.device = tr.rule.attr.port;
     if (rec.state !== 'pending') this.setState(rec, 'pending', undefined);
     const variants = preferVariant(trialVariants(this.canCount(rec.device), tr.fate), this.learned.get(rec.device));
-    this.attemptsPending.push({ rec, base: tr.rule, variants, idx: 0, error: undefined });
+    this.attemptsPending.push({ rec, variants, idx: 0, error: undefined });
+    this.builder.add(withVariant(tr.rule, variants[0]));
   }
 
-  /** Creates the queued rules: one backend.create() per trial round. */
+  /**
+   * Creates the queued rules: one backend.create() per trial round. The first round sends the
+   * batch encoded while planning; a later round re-translates only the failures (from their text,
+   * with the same flow_id and port map) in their next variant.
+   */
   private runAttempts(): void {
     let round = this.attemptsPending;
+    if (round.length === 0) return;
     this.attemptsPending = [];
     while (round.length > 0) {
-      const rules = new Array<RuleSpec>(round.length);
-      for (let k = 0; k < round.length; k++) rules[k] = withVariant(round[k].base, round[k].variants[round[k].idx]);
-      const results = this.backend.create(rules);
+      const results = this.backend.create(this.builder.finish());
+      this.builder.reset();
       const next: Attempt[] = [];
       for (let k = 0; k < round.length; k++) {
         const a = round[k];
@@ -389,8 +459,26 @@ export class OffloadEngine {
           }
         }
       }
-      round = next;
+      round = this.encodeRetries(next);
     }
+  }
+
+  /** Encodes the next variant of each attempt into the (empty) builder; returns those encoded. */
+  private encodeRetries(next: Attempt[]): Attempt[] {
+    let k = 0;
+    for (const a of next) {
+      const tr = translateFlow(this.parse(a.rec), this.ports, { flowId: Math.max(0, a.rec.flowId) });
+      if (!tr.ok) {
+        // Not reachable while the port map is unchanged (translation is a function of both).
+        this.releaseId(a.rec);
+        this.setState(a.rec, 'software', tr.reason);
+        continue;
+      }
+      this.builder.add(withVariant(tr.rule, a.variants[a.idx]));
+      next[k++] = a;
+    }
+    next.length = k;
+    return next;
   }
 
   private releaseId(rec: FlowRecord): void {
@@ -444,9 +532,13 @@ export class OffloadEngine {
       const grown = new Uint32Array(n * 2);
       grown.set(this.slotHandles);
       this.slotHandles = grown;
+      const hits = new Float64Array(n * 2);
+      hits.set(this.slotHits);
+      this.slotHits = hits;
     }
     this.slots.push(rec);
     this.slotHandles[n] = rec.handle;
+    this.slotHits[n] = rec.hwPackets;
     rec.slot = n;
   }
 
@@ -456,6 +548,7 @@ export class OffloadEngine {
     const moved = this.slots[last];
     this.slots[at] = moved;
     this.slotHandles[at] = this.slotHandles[last];
+    this.slotHits[at] = this.slotHits[last];
     moved.slot = at;
     this.slots.pop();
     rec.slot = -1;
@@ -469,8 +562,7 @@ export class OffloadEngine {
       rec.waiting = false;
       this.waitingCount--;
       if (rec.deleted) continue;
-      const { match, actions } = this.parse(rec);
-      this.plan(rec, match, actions);
+      this.plan(rec, this.parse(rec));
       this.runAttempts();
     }
     if (this.waitHead > 1024 && this.waitHead * 2 > this.waitQueue.length) {
@@ -479,7 +571,7 @@ export class OffloadEngine {
     }
   }
 
-  private parse(rec: FlowRecord): { match: KeyAttr[]; actions: Action[] } {
+  private parse(rec: FlowRecord): OdpFlow {
     return { match: parseMatch(rec.matchText), actions: parseActions(rec.actionsText) };
   }
 
@@ -511,7 +603,10 @@ export class OffloadEngine {
   private drop(rec: FlowRecord): void {
     this.releaseId(rec);
     this.unindexPorts(rec);
-    if (rec.named) this.named.delete(rec);
+    if (rec.named) {
+      rec.named = false;
+      this.namedCount--;
+    }
     this.unwait(rec);
     rec.deleted = true;
     this.counts[rec.state]--;
@@ -531,8 +626,7 @@ export class OffloadEngine {
     }
     this.records.clear();
     this.byHandle.clear();
-    this.byPort.clear();
-    this.named.clear();
+    this.namedCount = 0;
     this.waitQueue = [];
     this.waitHead = 0;
     this.waitingCount = 0;
@@ -540,6 +634,7 @@ export class OffloadEngine {
     this.offloadedPerDevice.clear();
     this.counts = { offloaded: 0, software: 0, pending: 0 };
     this.attemptsPending = [];
+    this.builder.reset();
     this.pool.reset();
     return n;
   }
@@ -594,12 +689,14 @@ export class OffloadEngine {
     for (const odp of this.hwByOdp.keys()) if (!next.has(odp)) changed.push(odp);
     this.ports = ports;
     this.hwByOdp = next;
-    const affected = new Set<FlowRecord>(this.named);
-    for (const odp of changed) {
-      const set = this.byPort.get(odp);
-      if (set) for (const rec of set) affected.add(rec);
+    this.hwToOdp = hwToOdpTable(ports.hwLocalPortMap);
+    if (changed.length === 0 && this.namedCount === 0) return;
+    const hit = new Set(changed);
+    const affected: FlowRecord[] = [];
+    for (const rec of this.records.values()) {
+      if (rec.named || hit.has(rec.inOdp) || hit.has(rec.outOdp)) affected.push(rec);
     }
-    if (affected.size === 0) return;
+    if (affected.length === 0) return;
     for (const rec of affected) this.reevaluate(rec);
     this.runAttempts();
     this.serveWaiting();
@@ -607,11 +704,11 @@ export class OffloadEngine {
 
   private reevaluate(rec: FlowRecord): void {
     if (rec.deleted) return;
-    const { match, actions } = this.parse(rec);
+    const flow = this.parse(rec);
     if (rec.waiting) {
       // Still waiting for a flow_id, unless the new map makes it not offloadable at all.
-      this.index(rec, match, actions);
-      const probe = translateFlow({ match, actions }, this.ports, { flowId: 0 });
+      this.index(rec, flow);
+      const probe = translateFlow(flow, this.ports, { flowId: 0 });
       if (!probe.ok) {
         this.unwait(rec);
         this.setState(rec, 'software', probe.reason);
@@ -619,39 +716,43 @@ export class OffloadEngine {
       return;
     }
     if (rec.state === 'offloaded') {
-      const tr = translateFlow({ match, actions }, this.ports, { flowId: Math.max(0, rec.flowId) });
+      const tr = translateFlow(flow, this.ports, { flowId: Math.max(0, rec.flowId) });
       if (tr.ok && tr.rule.attr.port === rec.device && (tr.mark ?? -1) === rec.mark) {
-        this.index(rec, match, actions);
+        this.index(rec, flow);
         return;
       }
       this.removeRule(rec, true);
     }
-    this.plan(rec, match, actions);
+    this.plan(rec, flow);
   }
 
   // ---------------------------------------------------------------- statistics
 
   /**
-   * One statistics sweep: a single backend.query() over the handles of every counting rule; a
-   * counter that moved sets the flow's `used`. Returns the number of rules queried.
+   * One statistics sweep: a single backend.queryInto() over the handles of every counting rule,
+   * into a preallocated buffer (no allocation per flow); only the records whose hit counter moved
+   * are touched, and their `used` is set. A rule that cannot be queried keeps its last counters.
+   * Returns the number of rules queried.
    */
   sweep(): number {
     const start = process.hrtime.bigint();
     const n = this.slots.length;
     if (n > 0) {
-      const results = this.backend.query(this.slotHandles.subarray(0, n));
+      if (this.sweepOut.length < 2 * n) this.sweepOut = new Float64Array(2 * this.slotHandles.length);
+      const out = this.sweepOut;
+      this.backend.queryInto(this.slotHandles.subarray(0, n), false, out);
       const now = this.now();
       const slots = this.slots;
+      const seen = this.slotHits;
       for (let i = 0; i < n; i++) {
-        const r = results[i];
-        if (!r.ok) continue;
+        const hits = out[2 * i];
+        // NaN (a failed query) compares unequal to everything: skip it explicitly.
+        if (hits === seen[i] || hits !== hits) continue;
         const rec = slots[i];
-        const hits = r.counters.hits;
-        if (hits !== rec.hwPackets) {
-          rec.hwPackets = hits;
-          rec.hwBytes = r.counters.bytes;
-          rec.usedMs = now;
-        }
+        seen[i] = hits;
+        rec.hwPackets = hits;
+        rec.hwBytes = out[2 * i + 1];
+        rec.usedMs = now;
       }
     }
     const us = hrUs(start);
@@ -707,10 +808,10 @@ export class OffloadEngine {
     if (hw === undefined) throw new InjectError(`port ${String(port)} (odp port ${odp}) has no hw-port-id: its packets do not go through the NIC`);
     if (hw >= backend.profile.ports) throw new InjectError(`port ${String(port)} has hw-port-id ${hw}, but the soft NIC (${backend.description}) has ports 0..${backend.profile.ports - 1}`);
     const res = backend.classify(hw, frames);
+    // Native: each frame's destination from its mark, and the per-destination batches.
+    const routes = backend.route(res, this.hwToOdp);
     const now = this.now();
-    const map: HwPortMap = this.ports.hwLocalPortMap;
     const packets = new Array<InjectedPacket>(res.count);
-    const outputs: Record<string, number> = {};
     let hits = 0;
     for (let i = 0; i < res.count; i++) {
       const flags = res.flags[i];
@@ -729,16 +830,16 @@ export class OffloadEngine {
           rec.usedMs = now;
         }
       }
-      if (flags & VerdictFlag.MARKED) {
-        const mark = res.marks[i];
-        p.mark = mark;
-        const decoded = decodeMark(mark, map);
-        p.outPort = decoded.outPort ?? `hw-port-id ${String(decoded.hwPortId)} (not in hw_local_port_map)`;
-      } else if (flags & VerdictFlag.DROP) {
-        p.outPort = 'drop';
-      }
-      if (p.outPort !== undefined) outputs[String(p.outPort)] = (outputs[String(p.outPort)] ?? 0) + 1;
+      if (flags & VerdictFlag.MARKED) p.mark = res.marks[i];
+      const out = outPortOf(routes.dest[i]);
+      if (out !== undefined) p.outPort = out;
       packets[i] = p;
+    }
+    // The batches come in order of first appearance: the same key order as counting frame by frame.
+    const outputs: Record<string, number> = {};
+    for (let g = 0; g < routes.groupCount; g++) {
+      const out = outPortOf(routes.groupDest(g));
+      if (out !== undefined) outputs[String(out)] = routes.groupSize(g);
     }
     this.log?.debug(`packet/inject on ${String(port)}: ${hits} hits, ${res.count - hits} misses`);
     return { packets, hits, misses: res.count - hits, outputs };
@@ -748,6 +849,14 @@ export class OffloadEngine {
   close(): void {
     this.flush();
   }
+}
+
+/** InjectedPacket.outPort of a routing destination; undefined for a miss or a hit without mark or drop. */
+function outPortOf(dest: number): number | string | undefined {
+  if (dest >= 0) return dest;
+  if (dest === Dest.DROP) return 'drop';
+  const hw = unmappedHwPortId(dest);
+  return hw === undefined ? undefined : `hw-port-id ${hw} (not in hw_local_port_map)`;
 }
 
 function outcomeOf(rec: FlowRecord): PutOutcome {

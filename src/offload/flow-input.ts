@@ -19,7 +19,19 @@ export interface ParsedFlow {
   readonly actions: readonly Action[];
 }
 
-const UFID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Whether `s` is a UUID in lowercase hex (8-4-4-4-12): what the ufid table is keyed by. */
+function isUfid(s: string): boolean {
+  if (s.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 0x2d) return false;
+    } else if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) {
+      return false;
+    }
+  }
+  return true;
+}
 
 /**
  * Reads flow `index` of a call.
@@ -41,11 +53,11 @@ export function parseFlowInput(input: FlowInput, index: number): ParsedFlow {
     const match = parseMatch(matchText);
     const actions = parseActions(actionsText);
     let ufid: string;
-    if (input.ufid !== undefined && UFID_RE.test(input.ufid)) {
+    if (typeof input.ufid === 'string' && isUfid(input.ufid)) {
       ufid = input.ufid;
     } else if (input.ufid !== undefined) {
       ufid = String(input.ufid).toLowerCase().replace(/^ufid:/, '');
-      if (!UFID_RE.test(ufid)) throw new FlowInputError(`flows[${index}].ufid "${String(input.ufid)}" is not a ufid (a UUID)`, index);
+      if (!isUfid(ufid)) throw new FlowInputError(`flows[${index}].ufid "${String(input.ufid)}" is not a ufid (a UUID)`, index);
     } else {
       ufid = deriveUfid(match);
     }
@@ -56,21 +68,19 @@ export function parseFlowInput(input: FlowInput, index: number): ParsedFlow {
   }
 }
 
+/** The port of the flow's first in_port key, if any. */
+export function inPortOf(match: readonly KeyAttr[]): Port | undefined {
+  for (const k of match) if (k.kind === 'in_port') return k.port;
+  return undefined;
+}
+
+/** The port of the flow's first output action, if any. */
+export function outPortOfActions(actions: readonly Action[]): Port | undefined {
+  for (const a of actions) if (a.kind === 'output') return a.port;
+  return undefined;
+}
+
 /** The input port and the (first) output port of a flow, as written; whether either is a name. */
 export function flowPorts(match: readonly KeyAttr[], actions: readonly Action[]): { inPort: Port | undefined; outPort: Port | undefined } {
-  let inPort: Port | undefined;
-  for (const k of match) {
-    if (k.kind === 'in_port') {
-      inPort = k.port;
-      break;
-    }
-  }
-  let outPort: Port | undefined;
-  for (const a of actions) {
-    if (a.kind === 'output') {
-      outPort = a.port;
-      break;
-    }
-  }
-  return { inPort, outPort };
+  return { inPort: inPortOf(match), outPort: outPortOfActions(actions) };
 }

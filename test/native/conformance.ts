@@ -192,6 +192,30 @@ export function testBackend(title: string, open: () => FlowBackend | string, exp
     }
   });
 
+  test(`${title}: queryInto agrees with query, marks failures with NaN and counts them`, (t) => {
+    const b = use(t);
+    if (!b) return;
+    try {
+      const created = b.create(sampleRules(port));
+      const live = created.flatMap((r) => (r.ok ? [r.handle] : []));
+      const handles = Uint32Array.from([...live, 0x7fffffff, 12345]);
+      const out = new Float64Array(handles.length * 2).fill(-1);
+      const failed = b.queryInto(handles, false, out);
+      const queried = b.query(handles);
+      t.is(failed, queried.filter((r) => !r.ok).length);
+      t.true(failed >= 2);
+      queried.forEach((r, i) => {
+        if (r.ok) t.deepEqual([out[2 * i], out[2 * i + 1]], [r.counters.hits, r.counters.bytes], `element ${i}`);
+        else t.true(Number.isNaN(out[2 * i]) && Number.isNaN(out[2 * i + 1]), `element ${i}`);
+      });
+      t.throws(() => b.queryInto(handles, false, new Float64Array(handles.length * 2 - 1)), { instanceOf: RangeError });
+      t.throws(() => b.queryInto([1] as never, false, out), { instanceOf: TypeError });
+      t.is(b.queryInto(new Uint32Array(0), true, out), 0);
+    } finally {
+      b.close();
+    }
+  });
+
   test(`${title}: flush removes every rule of the port and says how many`, (t) => {
     const b = use(t);
     if (!b) return;

@@ -95,6 +95,86 @@ test('a flow that cannot be read is an error naming its position, and nothing ch
   nic.close();
 });
 
+test('a flow that cannot be read after new flows were taken in undoes them exactly: ids, waiting, counts', (t) => {
+  const nic = new SoftNicBackend('full');
+  const engine = new OffloadEngine({ backend: nic, ports: portMap({ 1: 0, 2: 1 }, { dpdk0: 1 }), flowIdPoolSize: 3 });
+  t.deepEqual(engine.put([{ match: udpMatch(0), actions: '2' }]).map((o) => o.flowId), [0]);
+  const before = engine.stats();
+  const bad = [
+    { match: udpMatch(1), actions: '2' }, // takes id 1
+    { match: udpMatch(2), actions: '' }, // a DROP rule: no id
+    { match: `ct_state(0x21/0x21),${udpMatch(3)}`, actions: '2' }, // software
+    { match: udpMatch(4, 'dpdk0'), actions: '2' }, // takes id 2, names a port
+    { match: udpMatch(5), actions: '2' }, // pool exhausted: waits
+    { match: 'in_port(1),bogus(3)', actions: '2' },
+  ];
+  const err = t.throws(() => engine.put(bad), { instanceOf: FlowInputError });
+  t.is(err?.index, 5);
+  t.is(engine.size, 1);
+  const after = engine.stats();
+  t.deepEqual(after.flows, before.flows);
+  t.deepEqual(after.flowIdPool, before.flowIdPool);
+  assertNicMatchesTable(t, engine, nic);
+  // the same flows without the bad one get the ids they would have got
+  const outs = engine.put(bad.slice(0, 5));
+  t.deepEqual(outs.map((o) => [o.state, o.flowId]), [['offloaded', 1], ['offloaded', undefined], ['software', undefined], ['offloaded', 2], ['software', undefined]]);
+  t.is(outs[4].reason, 'flow-id pool exhausted');
+  t.is(engine.stats().flowIdPool.waiting, 1);
+  assertNicMatchesTable(t, engine, nic);
+  nic.close();
+});
+
+test('a flow that cannot be read after a modify in the same call changes nothing', (t) => {
+  const { nic, engine } = setup();
+  engine.put([{ ufid: UFID_A, match: EXAMPLE_MATCH, actions: '2' }]);
+  const rule = engine.get(UFID_A).rule;
+  t.throws(() => engine.put([{ match: udpMatch(1), actions: '2' }, { ufid: UFID_A, match: EXAMPLE_MATCH, actions: '' }, { match: 'in_port(1),bogus(3)', actions: '2' }]), { instanceOf: FlowInputError });
+  t.is(engine.size, 1);
+  t.is(engine.get(UFID_A).rule, rule);
+  t.is(engine.get(UFID_A).actions, '2');
+  assertNicMatchesTable(t, engine, nic);
+  nic.close();
+});
+
+test('inject sends each frame where its mark says, in per-port batches; drops, misses and unmapped hw-port-ids', (t) => {
+  const nic = new SoftNicBackend('full');
+  // odp 3 has hw-port-id 2, which hw_local_port_map lacks: its marks cannot be resolved.
+  const ports = { hwPortIdOf: (odp: number) => ({ 1: 0, 2: 1, 3: 2 })[odp], port: () => undefined, hwLocalPortMap: { 0: 1, 1: 2 } };
+  const engine = new OffloadEngine({ backend: nic, ports });
+  const outs = engine.put([
+    { ufid: UFID_A, match: udpMatch(0), actions: '2' },
+    { ufid: UFID_B, match: udpMatch(1), actions: 'drop' },
+    { match: udpMatch(2), actions: '3' },
+  ]);
+  t.deepEqual(outs.map((o) => o.state), ['offloaded', 'offloaded', 'offloaded']);
+  const markA = (outs[0].flowId ?? -1) * 0x10000 + 1;
+  const markC = (outs[2].flowId ?? -1) * 0x10000 + 2;
+  const f = [udpMatchFrame(1), udpMatchFrame(0), udpMatchFrame(9), udpMatchFrame(2), udpMatchFrame(0), udpMatchFrame(1)];
+  const inj = engine.inject(1, f);
+  t.deepEqual(inj.packets, [
+    { hit: true, ufid: UFID_B, outPort: 'drop' },
+    { hit: true, ufid: UFID_A, mark: markA, outPort: 2 },
+    { hit: false },
+    { hit: true, ufid: outs[2].ufid, mark: markC, outPort: 'hw-port-id 2 (not in hw_local_port_map)' },
+    { hit: true, ufid: UFID_A, mark: markA, outPort: 2 },
+    { hit: true, ufid: UFID_B, outPort: 'drop' },
+  ]);
+  t.deepEqual([inj.hits, inj.misses], [5, 1]);
+  t.deepEqual(inj.outputs, { drop: 2, 2: 2, 'hw-port-id 2 (not in hw_local_port_map)': 1 });
+  nic.close();
+});
+
+test('ufids: any case and a ufid: prefix are read as the lowercase UUID; anything else is refused', (t) => {
+  const { nic, engine } = setup();
+  const [a] = engine.put([{ ufid: `UFID:${UFID_A.toUpperCase()}`, match: EXAMPLE_MATCH, actions: '2' }]);
+  t.is(a.ufid, UFID_A);
+  for (const bad of [UFID_A.replace('a', 'g'), UFID_A.replace('-', '0') + '-', `${UFID_A}0`, UFID_A.slice(1), 42]) {
+    t.throws(() => engine.put([{ ufid: bad as string, match: EXAMPLE_MATCH, actions: '2' }]), { instanceOf: FlowInputError, message: /is not a ufid/ }, String(bad));
+  }
+  t.is(engine.size, 1);
+  nic.close();
+});
+
 test('del destroys only the flows named; unknown ufids are reported as not deleted', (t) => {
   const { nic, engine } = setup();
   engine.put([{ ufid: UFID_A, match: EXAMPLE_MATCH, actions: '2' }, { ufid: UFID_B, match: udpMatch(1), actions: '2' }]);

@@ -26,6 +26,12 @@ class FlowDevice {
   virtual bool destroy(uint32_t handle, FlowError* err) = 0;
   // rte_flow_query of the rule's COUNT action; `reset` zeroes the counters after reading them.
   virtual bool query(uint32_t handle, bool reset, Counters* out, FlowError* err) = 0;
+  // query() without the reason of a failure (the statistics sweep's path): true with *out filled,
+  // or false. A device overrides it when it can fail without building an error message.
+  virtual bool queryFast(uint32_t handle, bool reset, Counters* out) {
+    FlowError err;
+    return query(handle, reset, out, &err);
+  }
   // rte_flow_flush: destroys every rule of `port`; *removed says how many.
   virtual bool flush(uint32_t port, uint32_t* removed, FlowError* err) = 0;
   // Introspection: the number of rules installed on `port`.

@@ -129,6 +129,18 @@ bool SoftNic::query(uint32_t handle, bool reset, Counters* out, FlowError* err) 
   return true;
 }
 
+bool SoftNic::queryFast(uint32_t handle, bool reset, Counters* out) {
+  SoftRule* r = rules_.find(handle);
+  if (r == nullptr || (r->flags & kVerdictCounted) == 0) return false;
+  out->hits = r->hits;
+  out->bytes = r->bytes;
+  if (reset) {
+    r->hits = 0;
+    r->bytes = 0;
+  }
+  return true;
+}
+
 bool SoftNic::flush(uint32_t port, uint32_t* removed, FlowError* err) {
   if (!checkPort(port, err)) return false;
   uint32_t n = 0;

@@ -44,6 +44,7 @@ class SoftNic final : public FlowDevice {
   uint32_t create(const Rule& rule, FlowError* err) override;
   bool destroy(uint32_t handle, FlowError* err) override;
   bool query(uint32_t handle, bool reset, Counters* out, FlowError* err) override;
+  bool queryFast(uint32_t handle, bool reset, Counters* out) override;
   bool flush(uint32_t port, uint32_t* removed, FlowError* err) override;
   bool ruleCount(uint32_t port, uint32_t* count, FlowError* err) override;
 

@@ -117,6 +117,7 @@ class DpdkDeviceWrap : public Napi::ObjectWrap<DpdkDeviceWrap> {
                            InstanceMethod<&DpdkDeviceWrap::Create>("create"),
                            InstanceMethod<&DpdkDeviceWrap::Destroy>("destroy"),
                            InstanceMethod<&DpdkDeviceWrap::Query>("query"),
+                         InstanceMethod<&DpdkDeviceWrap::QueryInto>("queryInto"),
                            InstanceMethod<&DpdkDeviceWrap::Flush>("flush"),
                            InstanceMethod<&DpdkDeviceWrap::RuleCount>("ruleCount"),
                            InstanceMethod<&DpdkDeviceWrap::Close>("close"),
@@ -137,6 +138,7 @@ class DpdkDeviceWrap : public Napi::ObjectWrap<DpdkDeviceWrap> {
   Napi::Value Create(const Napi::CallbackInfo& info) { return batchCreate(info, dev(info)); }
   Napi::Value Destroy(const Napi::CallbackInfo& info) { return batchDestroy(info, dev(info)); }
   Napi::Value Query(const Napi::CallbackInfo& info) { return batchQuery(info, dev(info)); }
+  Napi::Value QueryInto(const Napi::CallbackInfo& info) { return batchQueryInto(info, dev(info)); }
   Napi::Value Flush(const Napi::CallbackInfo& info) { return flushPort(info, dev(info)); }
   Napi::Value RuleCount(const Napi::CallbackInfo& info) { return portRuleCount(info, dev(info)); }
   // close(): destroys every rule created through this device.

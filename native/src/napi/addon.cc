@@ -6,12 +6,14 @@
 //   buildInfo(): { dpdk: boolean, dpdkVersion: string | null }
 //   itemLayouts(): { items: {NAME: {code, size, fields: [name, bitOffset, bitWidth][], packed: string[],
 //                    defaultMask: number[]}}, actions: {NAME: code} }   the layout tables, for consistency tests
+//   routeFrames(...)                           the packet path's per-port batching, see napi/route.h
 //   SoftNic                                    class, see napi/soft_nic_wrap.h
 //   dpdk                                       the dpdk backend, when built (dpdk/dpdk_wrap.h)
 #include <napi.h>
 
 #include "../core/layout.h"
 #include "addon_data.h"
+#include "route.h"
 #include "soft_nic_wrap.h"
 #ifdef OVS_HWOL_WITH_DPDK
 #include "../dpdk/dpdk_wrap.h"
@@ -21,7 +23,7 @@ namespace hwol {
 namespace {
 
 // Bumped whenever the JS <-> native contract changes; src/native/loader.ts refuses a mismatch.
-constexpr uint32_t kAbiVersion = 2;
+constexpr uint32_t kAbiVersion = 4;
 
 Napi::Value AbiVersion(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), kAbiVersion); }
 
@@ -90,6 +92,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setErrorClasses", Napi::Function::New(env, SetErrorClasses, "setErrorClasses"));
   exports.Set("buildInfo", Napi::Function::New(env, BuildInfo, "buildInfo"));
   exports.Set("itemLayouts", Napi::Function::New(env, ItemLayouts, "itemLayouts"));
+  exports.Set("routeFrames", Napi::Function::New(env, RouteFrames, "routeFrames"));
   Napi::Function soft = SoftNicWrap::define(env);
   data->soft_nic = Napi::Persistent(soft);
   exports.Set("SoftNic", soft);

@@ -48,6 +48,10 @@ ArrayArg<uint32_t> uint32ArrayArg(const Napi::CallbackInfo& info, size_t i, cons
   return typedArrayArg<uint32_t>(info, i, fn, name, napi_uint32_array, "a Uint32Array");
 }
 
+ArrayArg<int32_t> int32ArrayArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
+  return typedArrayArg<int32_t>(info, i, fn, name, napi_int32_array, "an Int32Array");
+}
+
 ArrayArg<double> float64ArrayArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
   return typedArrayArg<double>(info, i, fn, name, napi_float64_array, "a Float64Array");
 }

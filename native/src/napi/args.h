@@ -19,6 +19,7 @@ uint32_t uint32Arg(const Napi::CallbackInfo& info, size_t i, const char* fn, con
 bool boolArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name);
 ArrayArg<uint8_t> uint8ArrayArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name);
 ArrayArg<uint32_t> uint32ArrayArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name);
+ArrayArg<int32_t> int32ArrayArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name);
 ArrayArg<double> float64ArrayArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name);
 
 // Throws RangeError("fn: message").

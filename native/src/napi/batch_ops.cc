@@ -1,5 +1,6 @@
 #include "batch_ops.h"
 
+#include <limits>
 #include <string>
 
 #include "../core/batch_reader.h"
@@ -101,6 +102,26 @@ Napi::Value batchQuery(const Napi::CallbackInfo& info, FlowDevice& dev) {
     }
   }
   return failures.value();
+}
+
+Napi::Value batchQueryInto(const Napi::CallbackInfo& info, FlowDevice& dev) {
+  const ArrayArg<uint32_t> handles = uint32ArrayArg(info, 0, "queryInto", "handles");
+  const bool reset = boolArg(info, 1, "queryInto", "reset");
+  const ArrayArg<double> out = float64ArrayArg(info, 2, "queryInto", "countersOut");
+  if (out.length < handles.length * 2) throwRange(info.Env(), "queryInto", "countersOut needs two elements per handle");
+  uint32_t failed = 0;
+  for (size_t i = 0; i < handles.length; i++) {
+    Counters c;
+    if (dev.queryFast(handles.data[i], reset, &c)) {
+      out.data[2 * i] = static_cast<double>(c.hits);
+      out.data[2 * i + 1] = static_cast<double>(c.bytes);
+    } else {
+      out.data[2 * i] = std::numeric_limits<double>::quiet_NaN();
+      out.data[2 * i + 1] = std::numeric_limits<double>::quiet_NaN();
+      failed++;
+    }
+  }
+  return Napi::Number::New(info.Env(), failed);
 }
 
 Napi::Value flushPort(const Napi::CallbackInfo& info, FlowDevice& dev) {

@@ -20,6 +20,10 @@ Napi::Value batchDestroy(const Napi::CallbackInfo& info, FlowDevice& dev);
 // query(handles: Uint32Array, reset: boolean, countersOut: Float64Array): failures;
 // countersOut[2i] = hits, countersOut[2i+1] = bytes
 Napi::Value batchQuery(const Napi::CallbackInfo& info, FlowDevice& dev);
+// queryInto(handles: Uint32Array, reset: boolean, countersOut: Float64Array): number of failures.
+// Like query, but allocates nothing, not even for a failure: a failed element gets NaN, NaN (the
+// statistics sweep's path; query() tells why an element failed).
+Napi::Value batchQueryInto(const Napi::CallbackInfo& info, FlowDevice& dev);
 // flush(port: number): number of rules removed; throws the device's error
 Napi::Value flushPort(const Napi::CallbackInfo& info, FlowDevice& dev);
 // ruleCount(port: number): number; throws the device's error

@@ -16,6 +16,7 @@ Napi::Function SoftNicWrap::define(Napi::Env env) {
                          InstanceMethod<&SoftNicWrap::Create>("create"),
                          InstanceMethod<&SoftNicWrap::Destroy>("destroy"),
                          InstanceMethod<&SoftNicWrap::Query>("query"),
+                         InstanceMethod<&SoftNicWrap::QueryInto>("queryInto"),
                          InstanceMethod<&SoftNicWrap::Flush>("flush"),
                          InstanceMethod<&SoftNicWrap::RuleCount>("ruleCount"),
                          InstanceMethod<&SoftNicWrap::Classify>("classify"),
@@ -36,6 +37,7 @@ Napi::Value SoftNicWrap::Validate(const Napi::CallbackInfo& info) { return batch
 Napi::Value SoftNicWrap::Create(const Napi::CallbackInfo& info) { return batchCreate(info, nic(info)); }
 Napi::Value SoftNicWrap::Destroy(const Napi::CallbackInfo& info) { return batchDestroy(info, nic(info)); }
 Napi::Value SoftNicWrap::Query(const Napi::CallbackInfo& info) { return batchQuery(info, nic(info)); }
+Napi::Value SoftNicWrap::QueryInto(const Napi::CallbackInfo& info) { return batchQueryInto(info, nic(info)); }
 Napi::Value SoftNicWrap::Flush(const Napi::CallbackInfo& info) { return flushPort(info, nic(info)); }
 Napi::Value SoftNicWrap::RuleCount(const Napi::CallbackInfo& info) { return portRuleCount(info, nic(info)); }
 

@@ -24,6 +24,7 @@ class SoftNicWrap : public Napi::ObjectWrap<SoftNicWrap> {
   Napi::Value Create(const Napi::CallbackInfo& info);
   Napi::Value Destroy(const Napi::CallbackInfo& info);
   Napi::Value Query(const Napi::CallbackInfo& info);
+  Napi::Value QueryInto(const Napi::CallbackInfo& info);
   Napi::Value Flush(const Napi::CallbackInfo& info);
   Napi::Value RuleCount(const Napi::CallbackInfo& info);
   // classify(port, portIndex, data: Uint8Array, offsets: Uint32Array, handlesOut: Uint32Array,
