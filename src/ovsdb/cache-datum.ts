@@ -119,6 +119,71 @@ export function canonicalDatum(type: ColumnType, datum: unknown): unknown {
 }
 
 /**
+ * Validates a datum received from the server and returns its canonical form, like
+ * {@link canonicalDatum}, but without copying in the usual case: ovsdb-server sends datums in
+ * canonical form, and then `datum` itself is returned, frozen in place (its arrays included). Only a
+ * datum that is valid but not canonical (e.g. from another server) is rebuilt.
+ * For values that nobody else holds, such as freshly parsed JSON: the caller's arrays get frozen.
+ * @throws DatumError naming what does not fit the type.
+ */
+export function adoptDatum(type: ColumnType, datum: unknown): unknown {
+  return isCanonical(type, datum) ? freezeDatum(datum) : canonicalDatum(type, datum);
+}
+
+/** True when `datum` is valid for `type` and already in canonical form (checked without allocating). */
+function isCanonical(type: ColumnType, datum: unknown): boolean {
+  const key = type.key.type;
+  if (!Array.isArray(datum)) return type.value === undefined && isCanonicalAtom(key, datum);
+  const tag: unknown = datum[0];
+  if (tag === 'uuid') return type.value === undefined && isCanonicalAtom(key, datum);
+  if (datum.length !== 2) return false;
+  const list: unknown = datum[1];
+  if (!Array.isArray(list)) return false;
+  const n = list.length;
+  if (n < type.min || n > type.max) return false;
+  if (type.value === undefined) {
+    // A set; one element would be sent bare.
+    if (tag !== 'set' || n === 1) return false;
+    for (let i = 0; i < n; i++) {
+      if (!isCanonicalAtom(key, list[i]) || (i > 0 && compareAtoms(list[i - 1] as WireAtom, list[i] as WireAtom) >= 0)) return false;
+    }
+    return true;
+  }
+  if (tag !== 'map') return false;
+  const valueType = type.value.type;
+  for (let i = 0; i < n; i++) {
+    const pair: unknown = list[i];
+    if (!Array.isArray(pair) || pair.length !== 2 || !isCanonicalAtom(key, pair[0]) || !isCanonicalAtom(valueType, pair[1])) return false;
+    if (i > 0 && compareAtoms((list[i - 1] as WireAtom[])[0], pair[0] as WireAtom) >= 0) return false;
+  }
+  return true;
+}
+
+function isCanonicalAtom(type: AtomicType, atom: unknown): boolean {
+  switch (type) {
+    case 'string':
+      return typeof atom === 'string';
+    case 'integer':
+      return typeof atom === 'number' && Number.isInteger(atom);
+    case 'real':
+      return typeof atom === 'number' && Number.isFinite(atom);
+    case 'boolean':
+      return typeof atom === 'boolean';
+    case 'uuid':
+      return Array.isArray(atom) && atom.length === 2 && atom[0] === 'uuid' && typeof atom[1] === 'string' && UUID_RE.test(atom[1]) && !/[A-F]/.test(atom[1]);
+  }
+}
+
+/** Freezes a wire datum and the arrays inside it; returns it. */
+function freezeDatum(datum: unknown): unknown {
+  if (Array.isArray(datum)) {
+    for (let i = 0; i < datum.length; i++) freezeDatum(datum[i]);
+    Object.freeze(datum);
+  }
+  return datum;
+}
+
+/**
  * Applies an `update2` "modify" diff to a column's current (canonical) value, as ovsdb-server
  * computes diffs: a scalar, or a set/map of at most one element that is not empty, is replaced by
  * the diff; otherwise a set takes the symmetric difference with the diff's elements, and a map

@@ -8,7 +8,7 @@
  *
  * Rows held and handed out are frozen and shared: callers must not (and cannot) modify them.
  */
-import { applyDatumDiff, canonicalDatum, jsonEqual } from './cache-datum';
+import { adoptDatum, applyDatumDiff, canonicalDatum, jsonEqual } from './cache-datum';
 import type { RowUpdate } from './monitor-updates';
 import type { Row, RowChange } from './row-change';
 import { defaultDatum, type ColumnType, type DatabaseSchema } from './schema';
@@ -24,15 +24,16 @@ export interface CacheResult {
 
 type Table = Map<string, Row>;
 
-/** A monitored column: its type and its canonical default value. */
-interface ColumnInfo {
-  readonly type: ColumnType;
-  readonly dflt: unknown;
+/** The monitored columns of one table, in monitored order, with their types and canonical defaults. */
+interface TableColumns {
+  readonly names: readonly string[];
+  readonly types: readonly ColumnType[];
+  readonly defaults: readonly unknown[];
 }
 
 export class DatabaseCache {
   private readonly data = new Map<string, Table>();
-  private types = new Map<string, Map<string, ColumnInfo>>();
+  private types = new Map<string, TableColumns>();
   private everSynced = false;
 
   /** @param tables table -> columns kept in the cache (other columns in updates are ignored) */
@@ -46,7 +47,7 @@ export class DatabaseCache {
    * @throws SchemaMismatchError when the schema lacks a monitored table or column
    */
   setSchema(schema: DatabaseSchema): void {
-    const types = new Map<string, Map<string, ColumnInfo>>();
+    const types = new Map<string, TableColumns>();
     const missing: string[] = [];
     for (const [table, columns] of Object.entries(this.monitored)) {
       const t = schema.tables.get(table);
@@ -54,11 +55,16 @@ export class DatabaseCache {
         missing.push(table);
         continue;
       }
-      const m = new Map<string, ColumnInfo>();
+      const m: { names: string[]; types: ColumnType[]; defaults: unknown[] } = { names: [], types: [], defaults: [] };
       for (const c of columns) {
         const type = t.columns.get(c);
-        if (type) m.set(c, { type, dflt: canonicalDatum(type, defaultDatum(type)) });
-        else missing.push(`${table}.${c}`);
+        if (!type) {
+          missing.push(`${table}.${c}`);
+          continue;
+        }
+        m.names.push(c);
+        m.types.push(type);
+        m.defaults.push(canonicalDatum(type, defaultDatum(type)));
       }
       types.set(table, m);
     }
@@ -87,45 +93,49 @@ export class DatabaseCache {
    */
   apply(updates: readonly RowUpdate[]): CacheResult {
     const result: CacheResult = { changes: [], problems: [] };
-    for (const u of updates) {
-      const table = this.data.get(u.table);
-      const types = this.types.get(u.table);
-      if (!table || !types) {
-        result.problems.push(`update for table ${u.table}, which is not monitored`);
-        continue;
-      }
-      const old = table.get(u.uuid);
-      if (u.op === 'delete') {
-        if (!old) result.problems.push(`cannot delete ${u.table} row ${u.uuid}: not in the cache`);
-        else {
-          table.delete(u.uuid);
-          result.changes.push({ event: 'delete', table: u.table, uuid: u.uuid, row: old });
-        }
-        continue;
-      }
-      let row: Row | undefined;
-      if (u.op === 'modify') {
-        if (!old) {
-          if (u.diff) {
-            result.problems.push(`cannot modify ${u.table} row ${u.uuid}: not in the cache`);
-            continue;
-          }
-          row = this.buildRow(u, types, result.problems);
-        } else row = this.modifyRow(old, u, types, result.problems);
-      } else row = this.buildRow(u, types, result.problems);
-      if (!row) continue;
-      if (old) {
-        const change = modifyChange(u.table, u.uuid, old, row);
-        if (change) {
-          table.set(u.uuid, row);
-          result.changes.push(change);
-        }
-      } else {
-        table.set(u.uuid, row);
-        result.changes.push({ event: u.op === 'initial' ? 'initial' : 'insert', table: u.table, uuid: u.uuid, row });
-      }
-    }
+    // A callback per update rather than a loop here: a loop over a large resumption would be compiled on the
+    // spot (V8 on-stack replacement) and that code reused, failing, for every later small update.
+    updates.forEach((u) => this.applyOne(u, result));
     return result;
+  }
+
+  private applyOne(u: RowUpdate, result: CacheResult): void {
+    const table = this.data.get(u.table);
+    const types = this.types.get(u.table);
+    if (!table || !types) {
+      result.problems.push(`update for table ${u.table}, which is not monitored`);
+      return;
+    }
+    const old = table.get(u.uuid);
+    if (u.op === 'delete') {
+      if (!old) result.problems.push(`cannot delete ${u.table} row ${u.uuid}: not in the cache`);
+      else {
+        table.delete(u.uuid);
+        result.changes.push({ event: 'delete', table: u.table, uuid: u.uuid, row: old });
+      }
+      return;
+    }
+    let row: Row | undefined;
+    if (u.op === 'modify') {
+      if (!old) {
+        if (u.diff) {
+          result.problems.push(`cannot modify ${u.table} row ${u.uuid}: not in the cache`);
+          return;
+        }
+        row = this.buildRow(u, types, result.problems);
+      } else row = this.modifyRow(old, u, types, result.problems);
+    } else row = this.buildRow(u, types, result.problems);
+    if (!row) return;
+    if (old) {
+      const change = modifyChange(u.table, u.uuid, old, row);
+      if (change) {
+        table.set(u.uuid, row);
+        result.changes.push(change);
+      }
+    } else {
+      table.set(u.uuid, row);
+      result.changes.push({ event: u.op === 'initial' ? 'initial' : 'insert', table: u.table, uuid: u.uuid, row });
+    }
   }
 
   /**
@@ -136,35 +146,48 @@ export class DatabaseCache {
    */
   resync(snapshot: readonly RowUpdate[]): CacheResult {
     const result: CacheResult = { changes: [], problems: [] };
-    const fresh = new Map<string, Table>();
-    for (const table of this.data.keys()) fresh.set(table, new Map());
-    for (const u of snapshot) {
-      const table = fresh.get(u.table);
-      const types = this.types.get(u.table);
-      if (!table || !types) {
-        result.problems.push(`snapshot row for table ${u.table}, which is not monitored`);
-        continue;
+    const first = !this.everSynced;
+    // Per table: the new index and, for the first snapshot, the `initial` changes in snapshot order.
+    const fresh = new Map<string, { rows: Table; initial: RowChange[] }>();
+    for (const table of this.data.keys()) fresh.set(table, { rows: new Map(), initial: [] });
+    let last: { name: string; rows: Table; initial: RowChange[]; columns: TableColumns } | undefined;
+    for (let i = 0; i < snapshot.length; i++) {
+      const u = snapshot[i];
+      if (last?.name !== u.table) {
+        const target = fresh.get(u.table);
+        const columns = this.types.get(u.table);
+        if (!target || !columns) {
+          result.problems.push(`snapshot row for table ${u.table}, which is not monitored`);
+          continue;
+        }
+        last = { name: u.table, rows: target.rows, initial: target.initial, columns };
       }
       if (u.op !== 'initial' && u.op !== 'insert') {
         result.problems.push(`snapshot holds a "${u.op}" for ${u.table} row ${u.uuid}`);
         continue;
       }
-      const row = this.buildRow(u, types, result.problems);
-      if (row) table.set(u.uuid, row);
+      const row = this.buildRow(u, last.columns, result.problems);
+      if (!row) continue;
+      last.rows.set(u.uuid, row);
+      if (first) last.initial.push({ event: 'initial', table: u.table, uuid: u.uuid, row });
     }
-    const first = !this.everSynced;
-    for (const [name, next] of fresh) {
-      const prev = this.data.get(name)!;
-      if (!first) {
+    for (const [name, { rows: next, initial }] of fresh) {
+      if (first) {
+        // A row repeated in the snapshot is listed once, with its last value, where it first appeared.
+        if (initial.length !== next.size) this.pushInitial(result.changes, name, next);
+        else if (result.changes.length === 0) result.changes = initial;
+        else for (const change of initial) result.changes.push(change);
+      } else {
+        const prev = this.data.get(name)!;
         for (const [uuid, row] of prev) if (!next.has(uuid)) result.changes.push({ event: 'delete', table: name, uuid, row });
-      }
-      for (const [uuid, row] of next) {
-        const old = first ? undefined : prev.get(uuid);
-        if (!old) result.changes.push({ event: first ? 'initial' : 'insert', table: name, uuid, row });
-        else {
-          const change = modifyChange(name, uuid, old, row);
-          if (change) result.changes.push(change);
-          else next.set(uuid, old); // keep the identical row object already handed out
+        for (const [uuid, row] of next) {
+          const old = prev.get(uuid);
+          if (!old) result.changes.push({ event: 'insert', table: name, uuid, row });
+          else {
+            const change = modifyChange(name, uuid, old, row);
+            if (change) result.changes.push(change);
+            else next.set(uuid, old); // keep the identical row object already handed out
+          }
         }
       }
       this.data.set(name, next);
@@ -173,16 +196,27 @@ export class DatabaseCache {
     return result;
   }
 
-  /** A full row from `initial`/`insert` (or `update`'s new values): defaults, then the given columns. */
-  private buildRow(u: RowUpdate, types: Map<string, ColumnInfo>, problems: string[]): Row | undefined {
+  private pushInitial(changes: RowChange[], table: string, rows: Table): void {
+    for (const [uuid, row] of rows) changes.push({ event: 'initial', table, uuid, row });
+  }
+
+  /**
+   * A full row from `initial`/`insert` (or `update`'s new values): defaults, then the given columns.
+   * The server's datums are kept (frozen) when they are canonical, as they normally are.
+   */
+  private buildRow(u: RowUpdate, columns: TableColumns, problems: string[]): Row | undefined {
     const row: Row = {};
-    for (const [column, { type, dflt }] of types) {
-      if (!Object.hasOwn(u.columns, column)) {
-        row[column] = dflt;
+    const given = u.columns;
+    const { names, types, defaults } = columns;
+    for (let i = 0; i < names.length; i++) {
+      const column = names[i];
+      const datum = given[column];
+      if (datum === undefined || !Object.hasOwn(given, column)) {
+        row[column] = defaults[i];
         continue;
       }
       try {
-        row[column] = canonicalDatum(type, u.columns[column]);
+        row[column] = adoptDatum(types[i], datum);
       } catch (err) {
         problems.push(`${u.table} row ${u.uuid} skipped: column ${column}: ${(err as Error).message}`);
         return undefined;
@@ -191,13 +225,16 @@ export class DatabaseCache {
     return Object.freeze(row);
   }
 
-  private modifyRow(old: Row, u: RowUpdate, types: Map<string, ColumnInfo>, problems: string[]): Row | undefined {
+  private modifyRow(old: Row, u: RowUpdate, columns: TableColumns, problems: string[]): Row | undefined {
     const row: Row = { ...old };
-    for (const [column, { type }] of types) {
-      if (!Object.hasOwn(u.columns, column)) continue;
-      const datum = u.columns[column];
+    const given = u.columns;
+    const { names, types } = columns;
+    for (let i = 0; i < names.length; i++) {
+      const column = names[i];
+      const datum = given[column];
+      if (datum === undefined || !Object.hasOwn(given, column)) continue;
       try {
-        row[column] = u.diff ? applyDatumDiff(type, old[column], datum) : canonicalDatum(type, datum);
+        row[column] = u.diff ? applyDatumDiff(types[i], old[column], datum) : adoptDatum(types[i], datum);
       } catch (err) {
         problems.push(`${u.table} row ${u.uuid} modification skipped: column ${column}: ${(err as Error).message}`);
         return undefined;

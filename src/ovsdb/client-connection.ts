@@ -9,6 +9,11 @@
  *    a full snapshot is diffed against the cache;
  * 4. apply every later update, in order, and keep judging `_Server`'s row.
  *
+ * The three requests of steps 1-3 are sent at once, in that order (one round trip instead of three:
+ * the server composes the large monitor reply while the client checks the other two answers), and
+ * their answers are acted on in that order: when the server is left (step 1) or its schema lacks a
+ * monitored column (step 2), the monitor reply is dropped unapplied and nothing reaches the cache.
+ *
  * Notifications for either monitor that arrive before its reply has been applied are held and
  * replayed afterwards (see MonitorStream). Notifications for other monitor ids are ignored.
  * Nothing here throws to the caller: outcomes go through {@link ConnectionHooks}.
@@ -62,6 +67,23 @@ export interface ConnectionOptions {
   readonly hooks: ConnectionHooks;
 }
 
+type MonitorAnswer = Awaited<ReturnType<MonitorStream['request']>>;
+
+/** The outcome of a request sent ahead of its turn: held, so that a failure is acted on only when its turn comes. */
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+function unwrap<T>(settled: Settled<T>): T {
+  if (settled.ok) return settled.value;
+  throw settled.error;
+}
+
 export class MonitorConnection {
   private readonly streams = new Map<string, MonitorStream>();
   private subscription: Subscription | undefined;
@@ -72,13 +94,21 @@ export class MonitorConnection {
   /** Runs steps 1-4; resolves once the data monitor is live, or the connection was left, failed or closed. */
   async run(): Promise<void> {
     this.subscription = this.o.channel.notifications$.subscribe({ next: (n) => this.route(n), error: () => undefined });
+    // Steps 1-3 go out together; each answer is awaited (and acted on) in order below.
+    const server = this.addStream(SERVER_DATABASE, `${SERVER_DATABASE}#${this.o.seq}`, serverMonitor(this.o.database));
+    const serverReply = settle(server.request(ZERO_TXN_ID));
+    const schemaReply = settle(this.o.channel.request('get_schema', [this.o.database]));
+    const tables: Record<string, TableMonitor> = {};
+    for (const [table, columns] of Object.entries(this.o.tables)) tables[table] = { columns };
+    const data = this.addStream(this.o.database, `${this.o.database}#${this.o.seq}`, tables);
+    const dataReply = settle(data.request(this.o.progress.lastTxnId ?? ZERO_TXN_ID));
     try {
-      if (!(await this.watchServer())) return;
-      const schema = parseSchema(await this.o.channel.request('get_schema', [this.o.database]));
+      if (!(await this.watchServer(server, serverReply))) return;
+      const schema = parseSchema(unwrap(await schemaReply));
       if (this.disposed) return;
       checkSchema(schema, this.o.database, this.o.tables);
       this.o.cache.setSchema(schema);
-      await this.monitorDatabase();
+      await this.monitorDatabase(data, dataReply);
     } catch (err) {
       if (this.disposed || err instanceof ConnectionClosedError) return;
       if (err instanceof MonitorProtocolError) this.protocolError(err);
@@ -116,18 +146,15 @@ export class MonitorConnection {
   }
 
   /** Step 1. Resolves false when the server was left. */
-  private async watchServer(): Promise<boolean> {
-    const stream = this.addStream(SERVER_DATABASE, `${SERVER_DATABASE}#${this.o.seq}`, serverMonitor(this.o.database));
-    let reply;
-    try {
-      reply = (await stream.request(ZERO_TXN_ID)).reply;
-    } catch (err) {
-      if (!(err instanceof UnknownDatabaseError)) throw err;
+  private async watchServer(stream: MonitorStream, answer: Promise<Settled<MonitorAnswer>>): Promise<boolean> {
+    const settled = await answer;
+    if (!settled.ok && settled.error instanceof UnknownDatabaseError) {
       if (this.disposed) return false;
       this.streams.delete(stream.id);
       this.o.hooks.server(undefined); // an old server without _Server: standalone
       return true;
     }
+    const { reply } = unwrap(settled);
     if (this.disposed) return false;
     const cache = new DatabaseCache({ [SERVER_TABLE]: SERVER_COLUMNS });
     cache.setSchema(SERVER_SCHEMA);
@@ -160,11 +187,8 @@ export class MonitorConnection {
   }
 
   /** Step 3 and 4. */
-  private async monitorDatabase(): Promise<void> {
-    const tables: Record<string, TableMonitor> = {};
-    for (const [table, columns] of Object.entries(this.o.tables)) tables[table] = { columns };
-    const stream = this.addStream(this.o.database, `${this.o.database}#${this.o.seq}`, tables);
-    const { method, reply } = await stream.request(this.o.progress.lastTxnId ?? ZERO_TXN_ID);
+  private async monitorDatabase(stream: MonitorStream, answer: Promise<Settled<MonitorAnswer>>): Promise<void> {
+    const { method, reply } = unwrap(await answer);
     if (this.disposed) return;
     const resumed = method === 'monitor_cond_since' && reply.found && this.o.cache.hasSynced;
     const first = !this.o.cache.hasSynced;

@@ -22,13 +22,25 @@
  *   logged once per distinct error; nothing throws.
  */
 import { BehaviorSubject, Subject, distinctUntilChanged, type Observable, type Subscription } from 'rxjs';
-import { createLogger, type Logger } from '../log';
+import type { Logger } from '../log';
 import { DatabaseCache } from './cache';
 import { MonitorConnection, type SyncProgress } from './client-connection';
 import type { ClientSession, SessionConnection, SessionState } from './client-session';
 import { sameClientState, type ClientState, type ClientStateName } from './client-state';
 import type { Row, RowChange } from './row-change';
 import type { ServerDbStatus } from './server-db';
+
+/** What the client logs through: a winston Logger fits. */
+interface ClientLog {
+  debug(message: string): unknown;
+  info(message: string): unknown;
+  warn(message: string): unknown;
+  error(message: string): unknown;
+  log(level: string, message: string): unknown;
+}
+
+/** Without a logger the client logs nothing (and builds no logger to do so). */
+const SILENT: ClientLog = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, log: () => undefined };
 
 /** Options that make no sense (no tables, a column list that is not strings, ...). */
 export class ClientOptionsError extends Error {
@@ -60,7 +72,7 @@ export class OvsdbClient {
 
   private readonly session: ClientSession;
   private readonly tables: Readonly<Record<string, readonly string[]>>;
-  private readonly log: Logger;
+  private readonly log: ClientLog;
   private readonly cache: DatabaseCache;
   private readonly progress: SyncProgress = { lastTxnId: undefined, minIndex: undefined };
   private readonly updates = new Subject<RowChange[]>();
@@ -69,7 +81,7 @@ export class OvsdbClient {
   private sessionState: SessionState | undefined;
   private link: Link | undefined;
   private seq = 0;
-  private info: Omit<ClientState, 'state' | 'database' | 'connected' | 'connections' | 'error'> = {};
+  private info: { -readonly [K in (typeof INFO_KEYS)[number]]?: ClientState[K] } = {};
   private error: string | undefined;
   /** The last error or leave reason logged at error/warn level; repeats go to debug until a sync. */
   private lastLoggedError: string | undefined;
@@ -80,7 +92,7 @@ export class OvsdbClient {
     this.database = options.database ?? 'Open_vSwitch';
     if (typeof this.database !== 'string' || this.database === '') throw new ClientOptionsError(`database must be a non-empty string, got ${JSON.stringify(options.database)}`);
     this.tables = validateTables(options.tables);
-    this.log = (options.logger ?? createLogger({ silent: true })).child({ component: 'ovsdb' });
+    this.log = options.logger ? options.logger.child({ component: 'ovsdb' }) : SILENT;
     this.cache = new DatabaseCache(this.tables);
     this.stateSubject = new BehaviorSubject<ClientState>({ state: 'stopped', database: this.database, connected: false, connections: 0 });
     this.updates$ = this.updates.asObservable();
@@ -140,7 +152,7 @@ export class OvsdbClient {
           this.setPhase(link, 'synced');
         },
         txn: (lastTxnId) => {
-          this.info = { ...this.info, lastTxnId };
+          this.info.lastTxnId = lastTxnId;
           this.publish();
         },
         leave: (reason) => {
@@ -203,18 +215,22 @@ export class OvsdbClient {
       state = s.state;
       if (s.state === 'backoff' && s.error !== undefined) error = describeError(s.error);
     } else state = this.link ? this.link.phase : 'connecting';
-    const fields: Record<string, unknown> = {
-      ...this.info,
-      state,
-      database: this.database,
-      connected: this.link !== undefined,
-      connections: this.seq,
-      ...(state === 'error' || state === 'backoff' ? { error } : {}),
-    };
-    for (const k of Object.keys(fields)) if (fields[k] === undefined) delete fields[k];
-    this.stateSubject.next(fields as unknown as ClientState);
+    // Only the fields that have a value (no `undefined` members), without copying and deleting: this runs
+    // for every transaction.
+    const fields: { -readonly [K in keyof ClientState]?: ClientState[K] } = {};
+    const info = this.info;
+    for (const k of INFO_KEYS) if (info[k] !== undefined) (fields as Record<string, unknown>)[k] = info[k];
+    fields.state = state;
+    fields.database = this.database;
+    fields.connected = this.link !== undefined;
+    fields.connections = this.seq;
+    if ((state === 'error' || state === 'backoff') && error !== undefined) fields.error = error;
+    this.stateSubject.next(fields as ClientState);
   }
 }
+
+/** The members of `OvsdbClient.info`, in the order they appear in a state. */
+const INFO_KEYS = ['remote', 'model', 'clustered', 'leader', 'index', 'lastTxnId', 'monitorMethod', 'resumed'] as const;
 
 function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;

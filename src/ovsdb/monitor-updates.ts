@@ -60,21 +60,32 @@ function describe(value: unknown): string {
   return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-function rows(json: unknown, where: string): Array<[string, string, unknown]> {
+/** Checks the outer `{table: {uuid: ...}}` shape; calls `each` for every row, in server order. */
+function forEachRow(json: unknown, where: string, each: (table: string, uuid: string, rowJson: unknown) => void): void {
   if (!isRecord(json)) throw new MonitorProtocolError(`${where}: expected an object of tables, got ${describe(json)}`);
-  const out: Array<[string, string, unknown]> = [];
-  for (const [table, tableJson] of Object.entries(json)) {
+  for (const table of Object.keys(json)) {
+    const tableJson = json[table];
     if (!isRecord(tableJson)) throw new MonitorProtocolError(`${where}: table ${table}: expected an object of rows, got ${describe(tableJson)}`);
-    for (const [uuid, rowJson] of Object.entries(tableJson)) {
-      if (!UUID_RE.test(uuid)) throw new MonitorProtocolError(`${where}: table ${table}: "${uuid}" is not a row uuid`);
-      out.push([table, uuid.toLowerCase(), rowJson]);
-    }
+    // forEach, not a loop here: see DatabaseCache.apply (a loop compiled for a large reply fails on later updates).
+    Object.keys(tableJson).forEach((uuid) => {
+      if (!isUuid(uuid)) throw new MonitorProtocolError(`${where}: table ${table}: "${uuid}" is not a row uuid`);
+      each(table, lowerUuid(uuid), tableJson[uuid]);
+    });
   }
-  return out;
 }
 
-function rowObject(json: unknown, where: string): Row {
-  if (!isRecord(json)) throw new MonitorProtocolError(`${where}: expected a row object, got ${describe(json)}`);
+/** True for a uuid in its 36-character text form (either case). */
+function isUuid(text: string): boolean {
+  return text.length === 36 && UUID_RE.test(text);
+}
+
+/** ovsdb-server sends lower-case uuids: only convert (and allocate) when there is an upper-case digit. */
+function lowerUuid(uuid: string): string {
+  return /[A-F]/.test(uuid) ? uuid.toLowerCase() : uuid;
+}
+
+function rowObject(json: unknown, where: () => string): Row {
+  if (!isRecord(json)) throw new MonitorProtocolError(`${where()}: expected a row object, got ${describe(json)}`);
   return json;
 }
 
@@ -84,45 +95,76 @@ function rowObject(json: unknown, where: string): Row {
  *   only `new` is an `insert`.
  */
 export function parseTableUpdates(json: unknown, inReply: boolean): RowUpdate[] {
-  return rows(json, 'table-updates').map(([table, uuid, u]) => {
-    const where = `table-updates: ${table} ${uuid}`;
-    if (!isRecord(u)) throw new MonitorProtocolError(`${where}: expected {old?, new?}, got ${describe(u)}`);
+  const out: RowUpdate[] = [];
+  forEachRow(json, 'table-updates', (table, uuid, u) => {
+    const where = (): string => `table-updates: ${table} ${uuid}`;
+    if (!isRecord(u)) throw new MonitorProtocolError(`${where()}: expected {old?, new?}, got ${describe(u)}`);
     if (u.new !== undefined) {
       const columns = rowObject(u.new, where);
-      if (u.old === undefined) return { table, uuid, op: inReply ? 'initial' : 'insert', columns, diff: false };
-      rowObject(u.old, where);
-      return { table, uuid, op: 'modify', columns, diff: false };
-    }
-    if (u.old !== undefined) return { table, uuid, op: 'delete', columns: {}, diff: false };
-    throw new MonitorProtocolError(`${where}: neither "old" nor "new"`);
+      if (u.old === undefined) out.push({ table, uuid, op: inReply ? 'initial' : 'insert', columns, diff: false });
+      else {
+        rowObject(u.old, where);
+        out.push({ table, uuid, op: 'modify', columns, diff: false });
+      }
+    } else if (u.old !== undefined) out.push({ table, uuid, op: 'delete', columns: NO_COLUMNS, diff: false });
+    else throw new MonitorProtocolError(`${where()}: neither "old" nor "new"`);
   });
+  return out;
 }
+
+/** The `columns` of a delete: empty, shared. */
+const NO_COLUMNS: Row = Object.freeze({});
 
 /** Parses table-updates2 (`monitor_cond`, `monitor_cond_since`, `update2`, `update3`). */
 export function parseTableUpdates2(json: unknown): RowUpdate[] {
-  return rows(json, 'table-updates2').map(([table, uuid, u]) => {
-    const where = `table-updates2: ${table} ${uuid}`;
-    if (!isRecord(u)) throw new MonitorProtocolError(`${where}: expected {<op>: <row>}, got ${describe(u)}`);
-    const ops = Object.keys(u);
-    if (ops.length !== 1) throw new MonitorProtocolError(`${where}: expected exactly one of initial, insert, modify, delete, got ${describe(u)}`);
-    const op = ops[0];
-    switch (op) {
-      case 'initial':
-      case 'insert':
-        return { table, uuid, op, columns: rowObject(u[op], where), diff: false };
-      case 'modify':
-        return { table, uuid, op, columns: rowObject(u[op], where), diff: true };
-      case 'delete':
-        return { table, uuid, op, columns: {}, diff: false };
-      default:
-        throw new MonitorProtocolError(`${where}: unknown row operation "${op}"`);
+  const out: RowUpdate[] = [];
+  forEachRow(json, 'table-updates2', (table, uuid, u) => {
+    // The common shapes first, without building an error context: {initial|insert|modify: {...}}, {delete: null}.
+    if (isRecord(u)) {
+      let op: RowOp | undefined;
+      let count = 0;
+      for (const key in u) {
+        if (!Object.hasOwn(u, key)) continue;
+        count++;
+        op = key as RowOp;
+      }
+      if (count === 1) {
+        switch (op) {
+          case 'initial':
+          case 'insert':
+          case 'modify': {
+            const columns = u[op];
+            if (isRecord(columns)) {
+              out.push({ table, uuid, op, columns, diff: op === 'modify' });
+              return;
+            }
+            break;
+          }
+          case 'delete':
+            out.push({ table, uuid, op, columns: NO_COLUMNS, diff: false });
+            return;
+        }
+      }
     }
+    throw badUpdate2(table, uuid, u);
   });
+  return out;
+}
+
+/** The error for a row of table-updates2 that does not have one of the four shapes. */
+function badUpdate2(table: string, uuid: string, u: unknown): MonitorProtocolError {
+  const where = `table-updates2: ${table} ${uuid}`;
+  if (!isRecord(u)) return new MonitorProtocolError(`${where}: expected {<op>: <row>}, got ${describe(u)}`);
+  const ops = Object.keys(u);
+  if (ops.length !== 1) return new MonitorProtocolError(`${where}: expected exactly one of initial, insert, modify, delete, got ${describe(u)}`);
+  const op = ops[0];
+  if (op === 'initial' || op === 'insert' || op === 'modify') return new MonitorProtocolError(`${where}: expected a row object, got ${describe(u[op])}`);
+  return new MonitorProtocolError(`${where}: unknown row operation "${op}"`);
 }
 
 function txnId(json: unknown, where: string): string {
-  if (typeof json !== 'string' || !UUID_RE.test(json)) throw new MonitorProtocolError(`${where}: expected a transaction id (uuid), got ${describe(json)}`);
-  return json.toLowerCase();
+  if (typeof json !== 'string' || !isUuid(json)) throw new MonitorProtocolError(`${where}: expected a transaction id (uuid), got ${describe(json)}`);
+  return lowerUuid(json);
 }
 
 /**

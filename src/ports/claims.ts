@@ -3,8 +3,8 @@
  * keeps the id until it leaves, then `elect()` promotes the waiter with the lowest odp port (then name, then
  * uuid). New claimants always join as waiters, so claims that arrive together are decided by one election.
  *
- * Ids are 0..maxHwPorts-1 (at most 0x7FFF), so groups live in an array indexed by id; waiters are kept in an
- * unordered array with each claimant's slot recorded on it, so joining and leaving are O(1) and an election is
+ * Ids are 0..maxHwPorts-1 (at most 0x7FFF), so holders and waiters live in arrays indexed by id; the waiters of an
+ * id are kept in an unordered array (only while there are any) with each claimant's slot recorded on it, so joining and leaving are O(1) and an election is
  * O(waiters of that id).
  */
 
@@ -18,48 +18,44 @@ export interface Claimant {
   slot: number;
 }
 
-interface Group<T> {
-  holder: T | undefined;
-  readonly waiters: T[];
-}
-
 export class ClaimBook<T extends Claimant> {
-  private readonly groups: (Group<T> | undefined)[];
+  /** holders[id]: the claimant holding id. */
+  private readonly holders: (T | undefined)[];
+  /** waiting[id]: the claimants waiting for id, undefined when none (no empty arrays are kept). */
+  private readonly waiting: (T[] | undefined)[];
 
   constructor(maxHwPorts: number) {
-    this.groups = new Array<Group<T> | undefined>(maxHwPorts).fill(undefined);
+    this.holders = new Array<T | undefined>(maxHwPorts).fill(undefined);
+    this.waiting = new Array<T[] | undefined>(maxHwPorts).fill(undefined);
   }
 
   holder(id: number): T | undefined {
-    return this.groups[id]?.holder;
+    return this.holders[id];
   }
 
   waiters(id: number): readonly T[] {
-    return this.groups[id]?.waiters ?? [];
+    return this.waiting[id] ?? NONE;
   }
 
   /** Adds `claimant` (which must hold no claim) as a waiter for `id`. */
   join(claimant: T, id: number): void {
-    let group = this.groups[id];
-    if (group === undefined) {
-      group = { holder: undefined, waiters: [] };
-      this.groups[id] = group;
-    }
     claimant.claim = id;
-    claimant.slot = group.waiters.length;
-    group.waiters.push(claimant);
+    const waiters = this.waiting[id];
+    if (waiters === undefined) {
+      claimant.slot = 0;
+      this.waiting[id] = [claimant];
+    } else {
+      claimant.slot = waiters.length;
+      waiters.push(claimant);
+    }
   }
 
   /** Drops `claimant`'s claim (held or waiting); returns the id it had, or undefined. */
   leave(claimant: T): number | undefined {
     const id = claimant.claim;
     if (id === undefined) return undefined;
-    const group = this.groups[id];
-    if (group !== undefined) {
-      if (group.holder === claimant) group.holder = undefined;
-      else this.removeWaiter(group, claimant);
-      if (group.holder === undefined && group.waiters.length === 0) this.groups[id] = undefined;
-    }
+    if (this.holders[id] === claimant) this.holders[id] = undefined;
+    else this.removeWaiter(id, claimant);
     claimant.claim = undefined;
     claimant.slot = -1;
     return id;
@@ -67,24 +63,32 @@ export class ClaimBook<T extends Claimant> {
 
   /** When `id` has no holder, promotes its best waiter; returns the new holder, or undefined if none. */
   elect(id: number): T | undefined {
-    const group = this.groups[id];
-    if (group === undefined || group.holder !== undefined || group.waiters.length === 0) return undefined;
-    let best = group.waiters[0];
-    for (const waiter of group.waiters) if (precedes(waiter, best)) best = waiter;
-    this.removeWaiter(group, best);
-    group.holder = best;
+    const waiters = this.waiting[id];
+    if (waiters === undefined || this.holders[id] !== undefined) return undefined;
+    let best = waiters[0];
+    for (let i = 1; i < waiters.length; i++) if (precedes(waiters[i], best)) best = waiters[i];
+    this.removeWaiter(id, best);
+    this.holders[id] = best;
     best.slot = -1;
     return best;
   }
 
-  private removeWaiter(group: Group<T>, claimant: T): void {
-    const last = group.waiters.pop() as T;
+  private removeWaiter(id: number, claimant: T): void {
+    const waiters = this.waiting[id];
+    if (waiters === undefined) return;
+    if (waiters.length === 1) {
+      this.waiting[id] = undefined;
+      return;
+    }
+    const last = waiters.pop() as T;
     if (last !== claimant) {
-      group.waiters[claimant.slot] = last;
+      waiters[claimant.slot] = last;
       last.slot = claimant.slot;
     }
   }
 }
+
+const NONE: readonly never[] = Object.freeze([]);
 
 /** Lowest odp port first (no port sorts last), then name, then uuid. */
 function precedes(a: Claimant, b: Claimant): boolean {

@@ -61,8 +61,11 @@ export function parseHwPortId(value: string | undefined, maxHwPorts: number): Hw
   return enabledResult(magnitude); // `-0` reads as 0, as in C
 }
 
-/** Shared frozen results for ids 0..MAX_HW_PORTS_LIMIT-1: an initial sync of thousands of rows allocates none. */
-const ENABLED: HwPortIdResult[] = [];
+/**
+ * Shared frozen results for ids 0..MAX_HW_PORTS_LIMIT-1: an initial sync of thousands of rows allocates none.
+ * Sized up front: a sparse array that grows by far-apart indexes turns into a slow dictionary.
+ */
+const ENABLED = new Array<HwPortIdResult | undefined>(MAX_HW_PORTS_LIMIT);
 
 function enabledResult(id: number): HwPortIdResult {
   return (ENABLED[id] ??= Object.freeze({ status: 'enabled', id }));

@@ -39,6 +39,88 @@ export function decodeInterfaceRow(row: Row): DecodedInterface {
   }
 }
 
+/** What the port table reads of an Interface row; filled in place by {@link readInterfaceRow}. */
+export interface InterfaceFields {
+  /** The name, or undefined when the name column could not be read (then `error` says why). */
+  name: string | undefined;
+  /** The type ('' when the column is empty or absent), or undefined when it could not be read. */
+  type: string | undefined;
+  /** The value of `options:hw-port-id`, undefined when the key is absent. */
+  hwPortId: string | undefined;
+  ofportRequest: number | undefined;
+  /** Set when the row cannot be decoded: names the column and what was wrong (as decodeInterfaceRow). */
+  error: string | undefined;
+}
+
+/**
+ * Reads what the port table needs of a row into `out`, with exactly the results (and errors) of
+ * {@link decodeInterfaceRow}, but without allocating for a well-formed row: plain string atoms, a
+ * map of strings, an optional integer given as a bare number or an empty set. Anything else takes
+ * decodeInterfaceRow's path. Never throws.
+ */
+export function readInterfaceRow(row: Row, out: InterfaceFields): void {
+  const name = row.name;
+  const type = Object.hasOwn(row, 'type') ? row.type : '';
+  const hw = hwPortIdOption(row);
+  if (
+    typeof name === 'string' && Object.hasOwn(row, 'name') &&
+    typeof type === 'string' &&
+    hw !== BAD &&
+    isOptionalInteger(row, 'ofport_request') &&
+    isOptionalInteger(row, 'ofport')
+  ) {
+    const ofportRequest = row.ofport_request;
+    out.name = name;
+    out.type = type;
+    out.hwPortId = hw;
+    out.ofportRequest = typeof ofportRequest === 'number' ? ofportRequest : undefined;
+    out.error = undefined;
+    return;
+  }
+  const decoded = decodeInterfaceRow(row);
+  out.name = decoded.name;
+  out.type = decoded.type;
+  if (decoded.error !== undefined) {
+    out.hwPortId = undefined;
+    out.ofportRequest = undefined;
+    out.error = decoded.error;
+  } else {
+    out.hwPortId = Object.hasOwn(decoded.options, 'hw-port-id') ? decoded.options['hw-port-id'] : undefined;
+    out.ofportRequest = decoded.ofportRequest;
+    out.error = undefined;
+  }
+}
+
+/** Marks a column that the quick path cannot read (decodeInterfaceRow decides). */
+const BAD = Symbol('bad');
+
+/** options:hw-port-id of a well-formed string map (the last one if repeated), undefined if absent, else BAD. */
+function hwPortIdOption(row: Row): string | undefined | typeof BAD {
+  if (!Object.hasOwn(row, 'options')) return undefined;
+  const datum = row.options;
+  if (!Array.isArray(datum) || datum.length !== 2 || datum[0] !== 'map') return BAD;
+  const pairs: unknown = datum[1];
+  if (!Array.isArray(pairs)) return BAD;
+  let hw: string | undefined;
+  for (let i = 0; i < pairs.length; i++) {
+    const pair: unknown = pairs[i];
+    if (!Array.isArray(pair) || pair.length !== 2) return BAD;
+    const key: unknown = pair[0];
+    const value: unknown = pair[1];
+    if (typeof key !== 'string' || typeof value !== 'string') return BAD;
+    if (key === 'hw-port-id') hw = value;
+  }
+  return hw;
+}
+
+/** True when `column` is absent, an empty set, or one safe integer given bare. */
+function isOptionalInteger(row: Row, column: string): boolean {
+  if (!Object.hasOwn(row, column)) return true;
+  const datum = row[column];
+  if (typeof datum === 'number') return Number.isSafeInteger(datum);
+  return Array.isArray(datum) && datum.length === 2 && datum[0] === 'set' && Array.isArray(datum[1]) && (datum[1] as unknown[]).length === 0;
+}
+
 class ColumnError extends Error {
   override readonly name = 'ColumnError';
   constructor(column: string, detail: string) {

@@ -1,11 +1,13 @@
 /**
  * The port table: what `ovs-hwol-ctl ports/show` prints, and the `hw_local_port_map` the flow engine uses.
  *
- * A `PortTable` is an immutable snapshot. Its two lists are persistent structures (see chunked-list.ts) shared
- * with neighbouring versions, so producing a new snapshot after a change costs O(changed rows); the plain
- * arrays and records of the contract are built on first access and cached in the snapshot.
+ * A `PortTable` is an immutable snapshot. Its port list and its hw_local_port_map are persistent structures
+ * (see chunked-list.ts, hw-port-map.ts) shared with neighbouring versions, so producing a new snapshot after a
+ * change costs O(changed rows); the plain arrays and records of the contract are built on first access and
+ * cached in the snapshot.
  */
 import { ChunkedList } from './chunked-list.js';
+import { HwPortMap } from './hw-port-map.js';
 
 export type PortState = 'ready' | 'disabled' | 'invalid' | 'conflict' | 'error';
 
@@ -55,19 +57,19 @@ export function comparePorts(a: PortEntry, b: PortEntry): number {
   return compareStrings(a.name, b.name) || compareStrings(a.uuid, b.uuid);
 }
 
-export function compareHwMapEntries(a: HwMapEntry, b: HwMapEntry): number {
-  return a.hwPortId - b.hwPortId;
-}
-
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** A value, or a function that builds it on first use (called at most once). */
+export type Deferred<T> = T | (() => T);
 
 export class PortTable {
   private portsCache: readonly PortEntry[] | undefined;
   private mapCache: Readonly<Record<string, number>> | undefined;
   private reverseCache: ReadonlyMap<number, number> | undefined;
-  private portListSource: ChunkedList<PortEntry> | (() => ChunkedList<PortEntry>);
+  private portListSource: Deferred<ChunkedList<PortEntry>>;
+  private changesSource: Deferred<readonly PortChange[]>;
 
   /**
    * @param lineage identifies the sequence this snapshot belongs to (one per reducer state)
@@ -75,20 +77,28 @@ export class PortTable {
    * @param portList the entries sorted by comparePorts, or a function that builds them (called at most once, on
    *   first need: the reducer defers the O(n log n) sort of a rebuilt list until someone reads it)
    * @param size the number of entries in portList
-   * @param hwMapList hw_local_port_map entries sorted by hw-port-id
-   * @param changes the entries that differ from the previous version of the same lineage
+   * @param hwMap hw_local_port_map
+   * @param changes the entries that differ from the previous version of the same lineage, or a function that
+   *   lists them (called at most once, on first need: after an initial sync nobody may ask)
    */
   constructor(
     readonly lineage: object,
     readonly version: number,
-    portList: ChunkedList<PortEntry> | (() => ChunkedList<PortEntry>),
+    portList: Deferred<ChunkedList<PortEntry>>,
     /** Number of interfaces. */
     readonly size: number,
-    /** @internal the persistent list behind `hwLocalPortMap`. */
-    readonly hwMapList: ChunkedList<HwMapEntry>,
-    readonly changes: readonly PortChange[],
+    /** @internal the persistent array behind `hwLocalPortMap`. */
+    readonly hwMap: HwPortMap,
+    changes: Deferred<readonly PortChange[]>,
   ) {
     this.portListSource = portList;
+    this.changesSource = changes;
+  }
+
+  /** The entries that differ from the previous version of the same lineage (added, removed or changed). */
+  get changes(): readonly PortChange[] {
+    if (typeof this.changesSource === 'function') this.changesSource = this.changesSource();
+    return this.changesSource;
   }
 
   /** @internal the persistent list behind `ports` (read by the reducer to derive the next version). */
@@ -99,7 +109,7 @@ export class PortTable {
 
   /** An empty table (version 0) of a new lineage. */
   static empty(lineage: object = {}): PortTable {
-    return new PortTable(lineage, 0, ChunkedList.empty(), 0, ChunkedList.empty(), []);
+    return new PortTable(lineage, 0, ChunkedList.empty(), 0, HwPortMap.empty(), []);
   }
 
   /** Every interface, sorted by name. Built on first access (O(n)), then cached; frozen. */
@@ -112,7 +122,7 @@ export class PortTable {
   get hwLocalPortMap(): Readonly<Record<string, number>> {
     if (this.mapCache === undefined) {
       const map: Record<string, number> = {};
-      for (const entry of this.hwMapList.toArray()) map[entry.hwPortId] = entry.odpPort;
+      this.hwMap.forEach((hwPortId, odpPort) => (map[hwPortId] = odpPort));
       this.mapCache = Object.freeze(map);
     }
     return this.mapCache;
@@ -120,7 +130,7 @@ export class PortTable {
 
   /** Number of entries in hwLocalPortMap (= ready interfaces). */
   get readyCount(): number {
-    return this.hwMapList.size;
+    return this.hwMap.size;
   }
 
   /** The interface with this name, or undefined. O(log n). */
@@ -131,16 +141,16 @@ export class PortTable {
     return entry.name === name ? entry : undefined;
   }
 
-  /** hw_local_port_map[hwPortId]: the odp port of the interface holding that hw-port-id. O(log n). */
+  /** hw_local_port_map[hwPortId]: the odp port of the interface holding that hw-port-id. O(1). */
   odpPortOf(hwPortId: number): number | undefined {
-    return this.hwMapList.find((entry) => entry.hwPortId - hwPortId)?.odpPort;
+    return Number.isInteger(hwPortId) ? this.hwMap.get(hwPortId) : undefined;
   }
 
   /** The hw-port-id of the ready interface on this odp port, or undefined. O(1) after an O(ready) first call. */
   hwPortIdOf(odpPort: number): number | undefined {
     if (this.reverseCache === undefined) {
       const reverse = new Map<number, number>();
-      for (const entry of this.hwMapList.toArray()) reverse.set(entry.odpPort, entry.hwPortId);
+      this.hwMap.forEach((hwPortId, odpPort) => reverse.set(odpPort, hwPortId));
       this.reverseCache = reverse;
     }
     return this.reverseCache.get(odpPort);

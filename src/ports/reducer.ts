@@ -26,17 +26,20 @@
  * the numbers are stable for the same database but not predictable from names).
  *
  * Cost of one input with k changed rows: O(k) for rows, claims and the map, plus O(n/64 + 64·k) to derive the
- * persistent lists. An input that changes more than max(256, n/8) rows rebuilds the lists instead; the port
- * list is then sorted lazily, on first use (ports/show, lookups by name, or the next incremental change).
+ * persistent port list and O(128 + k) for hw_local_port_map (see hw-port-map.ts). An input that changes more
+ * than max(256, n/8) rows (an initial sync) rebuilds the port list instead, sorted lazily, on first use
+ * (ports/show, lookups by name, or the next incremental change), and lists its `changes` only when asked.
+ * A well-formed row is decoded without allocating (see readInterfaceRow); per interface the state holds one
+ * object and the snapshot one frozen entry.
  */
 import type { RowChange } from '../ovsdb/row-change.js';
 import { ChunkedList } from './chunked-list.js';
 import { ClaimBook, type Claimant } from './claims.js';
 import type { PortsConfig } from './config.js';
 import { parseHwPortId, type HwPortIdResult } from './hw-port-id.js';
-import { decodeInterfaceRow } from './interface-row.js';
+import { readInterfaceRow, type InterfaceFields } from './interface-row.js';
 import { OdpPortAllocator } from './odp-allocator.js';
-import { PortTable, compareHwMapEntries, comparePorts, type HwMapEntry, type PortChange, type PortEntry, type PortState } from './port-table.js';
+import { PortTable, comparePorts, type Deferred, type PortChange, type PortEntry, type PortState } from './port-table.js';
 
 /** One input: the row changes of one OVSDB update (one transaction or the initial snapshot), or a datapath map. */
 export type PortsInput = readonly RowChange[] | ReadonlyMap<string, number>;
@@ -86,6 +89,15 @@ interface Batch {
   readonly removed: PortEntry[];
   /** hw-port-ids whose holder or waiters may have changed. */
   readonly ids: number[];
+  /** The input holds Interface changes. */
+  relevant: boolean;
+  /** New interfaces that need an odp port from the allocator. */
+  readonly needOdp: Iface[];
+  /** hw-port-ids whose map entry changed. */
+  readonly mapIds: number[];
+  /** The changed entries as two parallel lists (before, after): PortChange objects are only made when needed. */
+  readonly befores: (PortEntry | undefined)[];
+  readonly afters: (PortEntry | undefined)[];
 }
 
 /** Above this many changes in one input, lists are rebuilt instead of edited one entry at a time. */
@@ -101,13 +113,17 @@ export class PortsState {
   private readonly offloadTypesText: string;
   private readonly ifaces = new Map<string, Iface>();
   private readonly claims: ClaimBook<Iface>;
-  /** hw-port-id -> odp port of its holder (NO_ODP when not in the map); mirrors table.hwMapList. */
+  /** hw-port-id -> odp port of its holder (NO_ODP when not in the map); mirrors table.hwMap. */
   private readonly hwMap: Float64Array;
   private readonly allocator: OdpPortAllocator | undefined;
   private odpPorts: ReadonlyMap<string, number> | undefined;
   private seq = 0;
   /** idMark[id] === batch.seq when id is listed in batch.ids. */
   private readonly idMark: Uint32Array;
+  /** The input being applied (its per-item steps below read it). */
+  private batch: Batch;
+  /** Scratch space for decoding one row (no object per row). */
+  private readonly fields: InterfaceFields = { name: undefined, type: undefined, hwPortId: undefined, ofportRequest: undefined, error: undefined };
 
   constructor(
     readonly config: PortsConfig,
@@ -120,6 +136,7 @@ export class PortsState {
     this.hwMap = new Float64Array(config.maxHwPorts).fill(NO_ODP);
     this.idMark = new Uint32Array(config.maxHwPorts);
     this.table = PortTable.empty();
+    this.batch = this.newBatch();
   }
 
   /** Applies one input; `this.table` is replaced when (and only when) the table changed. Returns this. */
@@ -135,20 +152,28 @@ export class PortsState {
    */
   private applyRows(changes: readonly RowChange[]): void {
     const batch = this.newBatch();
-    let relevant = false;
-    for (const change of changes) {
-      if (change.table !== INTERFACE_TABLE) continue;
-      relevant = true;
-      if (change.event === 'delete') this.deleteIface(change.uuid, batch);
-    }
-    if (!relevant) return;
-    const needOdp: Iface[] = [];
-    for (const change of changes) {
-      if (change.table === INTERFACE_TABLE && change.event !== 'delete') this.upsertIface(change, batch, needOdp);
-    }
-    this.assignOdpPorts(needOdp);
+    changes.forEach(this.deleteStep);
+    if (!batch.relevant) return;
+    changes.forEach(this.upsertStep);
+    this.assignOdpPorts(batch.needOdp);
     this.commit(batch);
   }
+
+  // The per-item steps of one input run under Array.prototype.forEach, not in loops of the methods that use
+  // them, on purpose: V8 (Node 20) compiles a long-running loop on the spot (on-stack replacement) and keeps
+  // entering that code in later calls even after it failed on them. A loop that ran over an initial sync of
+  // thousands of rows would otherwise fail, and be thrown back to the interpreter, on every single later update
+  // (rows of another shape, branches the sync never took). A callback has no loop of its own.
+
+  private readonly deleteStep = (change: RowChange): void => {
+    if (change.table !== INTERFACE_TABLE) return;
+    this.batch.relevant = true;
+    if (change.event === 'delete') this.deleteIface(change.uuid, this.batch);
+  };
+
+  private readonly upsertStep = (change: RowChange): void => {
+    if (change.table === INTERFACE_TABLE && change.event !== 'delete') this.upsertIface(change, this.batch, this.batch.needOdp);
+  };
 
   private applyOdpPorts(map: ReadonlyMap<string, number>): void {
     if (this.allocator !== undefined) {
@@ -168,7 +193,8 @@ export class PortsState {
 
   private newBatch(): Batch {
     this.seq = (this.seq + 1) >>> 0 || 1;
-    return { seq: this.seq, touched: [], removed: [], ids: [] };
+    this.batch = { seq: this.seq, touched: [], removed: [], ids: [], relevant: false, needOdp: [], mapIds: [], befores: [], afters: [] };
+    return this.batch;
   }
 
   private touch(batch: Batch, iface: Iface): void {
@@ -196,7 +222,8 @@ export class PortsState {
   }
 
   private upsertIface(change: RowChange, batch: Batch, needOdp: Iface[]): void {
-    const decoded = decodeInterfaceRow(change.row);
+    const decoded = this.fields;
+    readInterfaceRow(change.row, decoded);
     let iface = this.ifaces.get(change.uuid);
     if (iface === undefined) {
       iface = {
@@ -213,7 +240,7 @@ export class PortsState {
     } else {
       iface.error = undefined;
       iface.ofportRequest = decoded.ofportRequest;
-      iface.hw = parseHwPortId(decoded.options['hw-port-id'], this.config.maxHwPorts);
+      iface.hw = parseHwPortId(decoded.hwPortId, this.config.maxHwPorts);
     }
     this.touch(batch, iface);
     if (this.allocator !== undefined) {
@@ -229,98 +256,91 @@ export class PortsState {
   }
 
   private assignOdpPorts(needOdp: readonly Iface[]): void {
-    const allocator = this.allocator;
-    if (allocator === undefined) return;
-    for (const iface of needOdp) {
-      if (iface.ofportRequest !== undefined && iface.ownOdp === null) {
-        iface.ownOdp = iface.odpPort = allocator.allocate(iface.ofportRequest);
-      }
-    }
-    for (const iface of needOdp) {
-      if (iface.ownOdp === null) iface.ownOdp = iface.odpPort = allocator.allocate();
-    }
+    if (this.allocator === undefined || needOdp.length === 0) return;
+    needOdp.forEach(this.requestedOdpStep);
+    needOdp.forEach(this.lowestOdpStep);
   }
+
+  private readonly requestedOdpStep = (iface: Iface): void => {
+    if (iface.ofportRequest !== undefined && iface.ownOdp === null) iface.ownOdp = iface.odpPort = this.allocator!.allocate(iface.ofportRequest);
+  };
+
+  private readonly lowestOdpStep = (iface: Iface): void => {
+    if (iface.ownOdp === null) iface.ownOdp = iface.odpPort = this.allocator!.allocate();
+  };
 
   /** Claims, elections, entries and the new snapshot for everything the batch touched. */
   private commit(batch: Batch): void {
-    const { touched, ids } = batch;
-    const inputCount = touched.length;
-    for (let i = 0; i < inputCount; i++) {
-      const iface = touched[i];
-      const want = this.wantedClaim(iface);
-      if (want !== iface.claim) {
-        this.touchId(batch, this.claims.leave(iface));
-        if (want !== undefined) {
-          this.claims.join(iface, want);
-          this.touchId(batch, want);
-        }
-      } else if (want !== undefined && iface.slot === -1) {
-        this.touchId(batch, want); // a holder: its odp port or name may have changed (map, waiters' reasons)
-      }
-    }
-
-    const mapIds: number[] = [];
-    const mapBefore: number[] = [];
-    for (const id of ids) {
-      const winner = this.claims.elect(id);
-      if (winner !== undefined) this.touch(batch, winner);
-      for (const waiter of this.claims.waiters(id)) this.touch(batch, waiter);
-      const odp = this.claims.holder(id)?.odpPort ?? NO_ODP;
-      const previous = this.hwMap[id];
-      if (odp !== previous) {
-        this.hwMap[id] = odp;
-        mapIds.push(id);
-        mapBefore.push(previous);
-      }
-    }
-
-    const changes: PortChange[] = batch.removed.map((before) => ({ before }));
-    for (const iface of touched) {
-      if (iface.deleted) continue;
-      const after = this.entryFor(iface);
-      const before = iface.entry;
-      if (before === undefined) changes.push({ after });
-      else if (!sameEntry(before, after)) changes.push({ before, after });
-      else continue;
-      iface.entry = after;
-    }
-    if (changes.length === 0 && mapIds.length === 0) return;
-    this.table = new PortTable(
-      this.table.lineage,
-      this.table.version + 1,
-      this.nextPortList(changes),
-      this.ifaces.size,
-      this.nextHwMapList(mapIds, mapBefore),
-      changes,
-    );
-  }
-
-  private nextPortList(changes: readonly PortChange[]): ChunkedList<PortEntry> | (() => ChunkedList<PortEntry>) {
+    // forEach visits the interfaces touched so far: those the elections add come after.
+    batch.touched.forEach(this.claimStep);
+    batch.ids.forEach(this.electStep);
+    batch.removed.forEach(this.removedStep);
+    batch.touched.forEach(this.entryStep);
+    const { befores, afters, mapIds } = batch;
+    if (befores.length === 0 && mapIds.length === 0) return;
     const current = this.table;
-    if (changes.length > rebuildThreshold(current.size)) {
+    let portList: Deferred<ChunkedList<PortEntry>>;
+    let changes: Deferred<readonly PortChange[]>;
+    if (befores.length > rebuildThreshold(current.size)) {
+      // Many changes (an initial sync): rebuild the list, sorted on first use, and list the changes on demand.
       const entries: PortEntry[] = [];
-      for (const iface of this.ifaces.values()) if (iface.entry !== undefined) entries.push(iface.entry);
-      return () => ChunkedList.fromSorted(entries.sort(comparePorts));
+      this.ifaces.forEach((iface) => {
+        if (iface.entry !== undefined) entries.push(iface.entry);
+      });
+      portList = () => ChunkedList.fromSorted(entries.sort(comparePorts));
+      changes = () => zipChanges(befores, afters);
+    } else {
+      const listed = zipChanges(befores, afters);
+      changes = listed;
+      portList = applyChanges(current.portList, listed, comparePorts);
     }
-    return applyChanges(current.portList, changes, comparePorts);
+    this.table = new PortTable(current.lineage, current.version + 1, portList, this.ifaces.size, current.hwMap.with(mapIds, this.hwMap), changes);
   }
 
-  /** `ids`: the hw-port-ids whose map entry changed; `before`: their previous odp ports (this.hwMap has the new). */
-  private nextHwMapList(ids: readonly number[], before: readonly number[]): ChunkedList<HwMapEntry> {
-    const current = this.table.hwMapList;
-    if (ids.length === 0) return current;
-    if (ids.length > rebuildThreshold(current.size)) {
-      const entries: HwMapEntry[] = [];
-      const hwMap = this.hwMap;
-      for (let id = 0; id < hwMap.length; id++) if (hwMap[id] !== NO_ODP) entries.push({ hwPortId: id, odpPort: hwMap[id] });
-      return ChunkedList.fromSorted(entries);
+  /** An interface's claim follows its row: leave the old id, join the new one. */
+  private readonly claimStep = (iface: Iface): void => {
+    const batch = this.batch;
+    const want = this.wantedClaim(iface);
+    if (want !== iface.claim) {
+      this.touchId(batch, this.claims.leave(iface));
+      if (want !== undefined) {
+        this.claims.join(iface, want);
+        this.touchId(batch, want);
+      }
+    } else if (want !== undefined && iface.slot === -1) {
+      this.touchId(batch, want); // a holder: its odp port or name may have changed (map, waiters' reasons)
     }
-    const changes = ids.map((hwPortId, i) => ({
-      before: before[i] === NO_ODP ? undefined : { hwPortId, odpPort: before[i] },
-      after: this.hwMap[hwPortId] === NO_ODP ? undefined : { hwPortId, odpPort: this.hwMap[hwPortId] },
-    }));
-    return applyChanges(current, changes, compareHwMapEntries);
-  }
+  };
+
+  /** An id whose claimants changed: elect a holder if it has none, touch its waiters, update the map. */
+  private readonly electStep = (id: number): void => {
+    const batch = this.batch;
+    const winner = this.claims.elect(id);
+    if (winner !== undefined) this.touch(batch, winner);
+    const waiters = this.claims.waiters(id);
+    for (let i = 0; i < waiters.length; i++) this.touch(batch, waiters[i]);
+    const odp = this.claims.holder(id)?.odpPort ?? NO_ODP;
+    if (odp !== this.hwMap[id]) {
+      this.hwMap[id] = odp;
+      batch.mapIds.push(id);
+    }
+  };
+
+  private readonly removedStep = (before: PortEntry): void => {
+    this.batch.befores.push(before);
+    this.batch.afters.push(undefined);
+  };
+
+  /** The interface's new entry, listed as a change when it differs from the one it had. */
+  private readonly entryStep = (iface: Iface): void => {
+    if (iface.deleted) return;
+    const after = this.entryFor(iface);
+    const before = iface.entry;
+    if (before !== undefined && sameEntry(before, after)) return;
+    this.batch.befores.push(before);
+    this.batch.afters.push(after);
+    iface.entry = after;
+  };
 
   private wantedClaim(iface: Iface): number | undefined {
     if (iface.error !== undefined || iface.hw.status !== 'enabled') return undefined;
@@ -394,6 +414,16 @@ function sameEntry(a: PortEntry, b: PortEntry): boolean {
     a.state === b.state &&
     a.reason === b.reason
   );
+}
+
+function zipChanges(befores: readonly (PortEntry | undefined)[], afters: readonly (PortEntry | undefined)[]): PortChange[] {
+  const changes = new Array<PortChange>(befores.length);
+  for (let i = 0; i < befores.length; i++) {
+    const before = befores[i];
+    const after = afters[i];
+    changes[i] = before === undefined ? { after } : after === undefined ? { before } : { before, after };
+  }
+  return changes;
 }
 
 function applyChanges<T>(list: ChunkedList<T>, changes: readonly { before?: T; after?: T }[], compare: (a: T, b: T) => number): ChunkedList<T> {

@@ -1,5 +1,7 @@
 import test from 'ava';
+import fc from 'fast-check';
 import { decodeInterfaceRow } from '../../src/ports/index.js';
+import { readInterfaceRow, type InterfaceFields } from '../../src/ports/interface-row.js';
 
 test('decodes name, type, options and ofport_request', (t) => {
   t.deepEqual(
@@ -36,3 +38,37 @@ for (const [title, row, message, name] of malformed) {
     t.is(decoded.name, name);
   });
 }
+
+/** What readInterfaceRow must give: decodeInterfaceRow's result, reduced to the fields the port table reads. */
+function expectedFields(row: Record<string, unknown>): InterfaceFields {
+  const d = decodeInterfaceRow(row);
+  if (d.error !== undefined) return { name: d.name, type: d.type, hwPortId: undefined, ofportRequest: undefined, error: d.error };
+  return { name: d.name, type: d.type, hwPortId: Object.hasOwn(d.options, 'hw-port-id') ? d.options['hw-port-id'] : undefined, ofportRequest: d.ofportRequest, error: undefined };
+}
+
+function read(row: Record<string, unknown>): InterfaceFields {
+  const out: InterfaceFields = { name: 'stale', type: 'stale', hwPortId: 'stale', ofportRequest: -1, error: 'stale' };
+  readInterfaceRow(row, out);
+  return out;
+}
+
+test('readInterfaceRow reads well-formed rows (and every malformed example) exactly as decodeInterfaceRow', (t) => {
+  const rows: Record<string, unknown>[] = [
+    { name: 'dpdk0', type: 'dpdk', options: ['map', [['dpdk-devargs', 'x'], ['hw-port-id', '0']]], ofport_request: 3, ofport: ['set', []] },
+    { name: 'p1' },
+    { name: 'p1', options: ['map', [['hw-port-id', '1'], ['hw-port-id', '2']]] },
+    { name: ['uuid', '00000000-0000-0000-0000-000000000001'], ofport_request: ['set', [4]] },
+    ...malformed.map(([, row]) => row),
+  ];
+  for (const row of rows) t.deepEqual(read(row), expectedFields(row), JSON.stringify(row));
+});
+
+test('property: readInterfaceRow agrees with decodeInterfaceRow on arbitrary rows', (t) => {
+  const atom = fc.oneof(fc.constantFrom('dpdk', '', 'hw-port-id', '7', 'x'), fc.integer({ min: -2, max: 70000 }), fc.double(), fc.boolean(), fc.constant(['uuid', '00000000-0000-0000-0000-000000000002']));
+  const datum = fc.oneof(atom, fc.tuple(fc.constant('set'), fc.array(atom, { maxLength: 2 })), fc.tuple(fc.constant('map'), fc.array(fc.tuple(atom, atom), { maxLength: 3 })), fc.constant(null));
+  const row = fc.record({ name: datum, type: datum, options: datum, ofport_request: datum, ofport: datum }, { requiredKeys: [] });
+  const same = (a: InterfaceFields, b: InterfaceFields): boolean =>
+    a.name === b.name && a.type === b.type && a.hwPortId === b.hwPortId && a.ofportRequest === b.ofportRequest && a.error === b.error;
+  fc.assert(fc.property(row, (r) => same(read(r), expectedFields(r))), { numRuns: 2000 });
+  t.pass();
+});

@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { applyDatumDiff, canonicalDatum, jsonEqual } from '../../../src/ovsdb/cache-datum';
+import { adoptDatum, applyDatumDiff, canonicalDatum, jsonEqual } from '../../../src/ovsdb/cache-datum';
 import { DatumError } from '../../../src/ovsdb/datum';
 import { parseColumnType, type ColumnType } from '../../../src/ovsdb/schema';
 
@@ -111,4 +111,67 @@ test('jsonEqual compares structure', (t) => {
   t.true(jsonEqual(['map', [['a', '1']]], ['map', [['a', '1']]]));
   t.false(jsonEqual(['map', [['a', '1']]], ['map', [['a', '2']]]));
   t.false(jsonEqual(['set', [1]], 1));
+});
+
+test('adoptDatum keeps a canonical datum as it is, frozen in place', (t) => {
+  const map = ['map', [['a', '1'], ['hw-port-id', '0']]];
+  t.is(adoptDatum(strMap, map), map);
+  t.true(Object.isFrozen(map) && Object.isFrozen(map[1]) && Object.isFrozen((map[1] as unknown[])[0]));
+  const uuids = ['set', [['uuid', 'aaaaaaaa-0000-0000-0000-000000000000'], ['uuid', 'bbbbbbbb-0000-0000-0000-000000000000']]];
+  t.is(adoptDatum(uuidSet, uuids), uuids);
+  t.is(adoptDatum(str, 'x'), 'x');
+  t.is(adoptDatum(optInt, 5), 5);
+  const empty = ['set', []];
+  t.is(adoptDatum(optInt, empty), empty);
+});
+
+test('adoptDatum rebuilds a valid datum that is not canonical, like canonicalDatum', (t) => {
+  const cases: [ColumnType, unknown][] = [
+    [strMap, ['map', [['b', '2'], ['a', '1']]]],
+    [strMap, ['map', [['a', '1'], ['a', '1']]]],
+    [intSet, ['set', [7]]],
+    [intSet, ['set', [3, 1, 2]]],
+    [uuidSet, ['uuid', 'AAAAAAAA-0000-0000-0000-000000000000']],
+  ];
+  for (const [type, datum] of cases) {
+    const before = JSON.stringify(datum);
+    const adopted = adoptDatum(type, datum);
+    t.not(adopted, datum);
+    t.deepEqual(adopted, canonicalDatum(type, datum));
+    t.is(JSON.stringify(datum), before, 'the input is left as it was');
+  }
+});
+
+test('adoptDatum refuses what canonicalDatum refuses, with the same error', (t) => {
+  const bad: [ColumnType, unknown][] = [
+    [str, 5],
+    [intSet, ['set', [1.5]]],
+    [strMap, ['set', []]],
+    [strMap, ['map', [['a']]]],
+    [optInt, ['set', [1, 2]]],
+    [str, ['set', []]],
+    [uuidSet, ['uuid', 'not-a-uuid']],
+  ];
+  for (const [type, datum] of bad) {
+    const expected = t.throws(() => canonicalDatum(type, datum), { instanceOf: DatumError });
+    t.throws(() => adoptDatum(type, datum), { instanceOf: DatumError, message: expected?.message });
+  }
+});
+
+test('property: adoptDatum gives the canonical form of any map or set, canonical or not', (t) => {
+  const strSet = parseColumnType({ key: 'string', min: 0, max: 'unlimited' });
+  const pairs = fc.array(fc.tuple(keys, values), { maxLength: 5 });
+  fc.assert(
+    fc.property(pairs, (list) => {
+      const datum = ['map', list.map(([k, v]) => [k, v])];
+      return jsonEqual(adoptDatum(strMap, structuredClone(datum)), canonicalDatum(strMap, datum));
+    }),
+  );
+  fc.assert(
+    fc.property(fc.array(keys, { maxLength: 5 }), fc.boolean(), (list, bare) => {
+      const datum = bare && list.length === 1 ? list[0] : ['set', list];
+      return jsonEqual(adoptDatum(strSet, structuredClone(datum)), canonicalDatum(strSet, datum));
+    }),
+  );
+  t.pass();
 });

@@ -59,6 +59,27 @@ test('first sync: the data monitor asks for the monitored columns and every row 
   t.true(h.logs.some((l) => /synced Open_vSwitch with monitor_cond_since \(Interface: 2 rows\)/.test(l)));
 });
 
+test('the _Server monitor, get_schema and the data monitor go out at once, in that order (one round trip)', async (t) => {
+  const h = setup();
+  const ch = h.session.open();
+  await ch.next('get_schema'); // by then all three are sent: none has an answer yet
+  t.deepEqual(
+    ch.requests.map((r) => [r.method, r.params[0]]),
+    [
+      ['monitor_cond_since', '_Server'],
+      ['get_schema', 'Open_vSwitch'],
+      ['monitor_cond_since', 'Open_vSwitch'],
+    ],
+  );
+  // Answers arriving in reverse order are still acted on in order: the data reply waits for the other two.
+  const [server, schema, data] = ch.requests;
+  data.resolve([false, ZERO_TXN_ID, snapshot2({ [u(1)]: { name: 'p1' } })]);
+  schema.resolve(TEST_SCHEMA);
+  server.resolve([false, ZERO_TXN_ID, { Database: { [SERVER_ROW_UUID]: { initial: serverRow() } } }]);
+  await stateWhere(h.client.state$, 'synced', (x) => x.state === 'synced');
+  t.deepEqual(h.batches.map(summary), [['initial p1']]);
+});
+
 test('an empty database still gives one (empty) initial batch', async (t) => {
   const h = setup();
   await syncWith(h, {});
@@ -192,7 +213,7 @@ test('reconnect to a clustered server: monitor_cond_since resumes from the last 
   t.deepEqual([...h.client.snapshot('Interface').keys()].sort(), [u(1), u(2), u(3)]);
 });
 
-test('a schema without a monitored column: state error naming it, logged once, no monitor, no crash', async (t) => {
+test('a schema without a monitored column: state error naming it, logged once, the monitor reply applies nothing, no crash', async (t) => {
   const h = setup();
   const schema = structuredClone(TEST_SCHEMA) as { tables: { Interface: { columns: Record<string, unknown> } } };
   delete schema.tables.Interface.columns.ofport;
@@ -202,10 +223,19 @@ test('a schema without a monitored column: state error naming it, logged once, n
     (await ch.next('get_schema')).resolve(schema);
     const s = await stateWhere(h.client.state$, 'error', (x) => x.state === 'error' && x.connections === i + 1);
     t.is(s.error, 'unix:/fake/db.sock: database Open_vSwitch has no column Interface.ofport');
-    t.deepEqual(ch.requests.map((r) => r.method), ['monitor_cond_since', 'get_schema'], 'no data monitor after the schema check failed');
+    t.deepEqual(ch.requests.map((r) => r.method), ['monitor_cond_since', 'get_schema', 'monitor_cond_since'], 'the three requests went out at once');
+    // The data monitor was sent before the schema was checked: its answer (a real server would refuse the
+    // missing column; this one answers) must change nothing.
+    const m = await ch.next('monitor_cond_since');
+    if (i === 0) m.resolve([false, ZERO_TXN_ID, snapshot2({ [u(1)]: { name: 'p1' } })]);
+    else m.fail('syntax error', 'Interface table has no ofport column');
+    ch.push('update3', ['Open_vSwitch#' + String(i + 1), txn(1), { Interface: { [u(2)]: { insert: { name: 'p2' } } } }]);
   }
   t.is(h.logs.filter((l) => l.startsWith('error') && l.includes('Interface.ofport')).length, 1);
-  t.deepEqual(h.batches, []);
+  // A server with the column: its snapshot is the first thing the cache ever took.
+  await syncWith(h, { [u(3)]: { name: 'p3' } });
+  t.deepEqual(h.batches.map(summary), [['initial p3']]);
+  t.deepEqual([...h.client.snapshot('Interface').keys()], [u(3)]);
 });
 
 test('a database the server does not have: state error from get_schema', async (t) => {
@@ -232,12 +262,15 @@ test('a cluster member not connected to the cluster is skipped for the next remo
   (await ch.next('monitor_cond_since')).resolve([false, ZERO_TXN_ID, { Database: { [SERVER_ROW_UUID]: { initial: serverRow({ model: 'clustered', connected: false, leader: false, index: 2 }) } } }]);
   await stateWhere(h.client.state$, 'connecting', (x) => x.state === 'connecting' && x.connections === 1);
   t.deepEqual(h.session.reconnects, ['this cluster member is not connected to the cluster of Open_vSwitch']);
-  t.is(ch.requests.filter((r) => r.method === 'get_schema').length, 0, 'nothing else asked of that member');
   t.true(h.logs.some((l) => l.startsWith('warn') && l.includes('tcp:127.0.0.1:1: leaving')));
+  // The schema and data monitor requests went out with the _Server monitor; their answers are ignored.
+  (await ch.next('get_schema')).resolve(TEST_SCHEMA);
+  (await ch.next('monitor_cond_since')).resolve([false, txn(1), snapshot2({ [u(9)]: { name: 'stale' } })]);
   const ch2 = h.session.open('tcp:127.0.0.1:2');
   (await handshake(ch2, serverRow({ model: 'clustered', leader: false, index: 4 }))).resolve([false, txn(4), snapshot2({ [u(1)]: { name: 'p1' } })]);
   const s = await stateWhere(h.client.state$, 'synced', (x) => x.state === 'synced');
   t.like(s, { remote: 'tcp:127.0.0.1:2', clustered: true, leader: false, index: 4 });
+  t.deepEqual(h.batches.map(summary), [['initial p1']], 'nothing applied from the member that was left');
 });
 
 test('a member that later loses the cluster is left, and the next one resumes', async (t) => {
