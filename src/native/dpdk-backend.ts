@@ -7,8 +7,8 @@
  * rte_flow with ENOSYS "Function not implemented": the backend reports that as an RteFlowError
  * like any other refusal.
  */
-import type { Checked, Created, FlowBackend, FlowHandle, PortInfo, Queried, RuleBatch } from './backend';
-import { BatchRunner } from './batch-runner';
+import type { PortInfo } from './backend';
+import { DeviceBackend } from './device-backend';
 import { DpdkError } from './errors';
 import { splitEalArgs } from './eal-args';
 import { defaultAddon, type NativeAddon, type NativeDpdk, type NativeFlowDevice } from './loader';
@@ -69,13 +69,12 @@ export function ealInfo(): EalInfo | undefined {
   return eal?.info;
 }
 
-export class DpdkBackend implements FlowBackend {
+export class DpdkBackend extends DeviceBackend<NativeFlowDevice> {
   readonly kind = 'dpdk' as const;
   readonly description = 'dpdk';
   readonly eal: EalInfo;
   private readonly dpdk: NativeDpdk;
   private device: (NativeFlowDevice & { close(): void }) | undefined;
-  private readonly runner = new BatchRunner(() => this.open());
 
   /**
    * Initialises EAL (unless this process already did, with the same arguments), hot-plugs
@@ -83,6 +82,7 @@ export class DpdkBackend implements FlowBackend {
    * @throws DpdkError when EAL or a device cannot be set up, or the backend was not built
    */
   constructor(options: DpdkOptions = {}) {
+    super();
     const addon = options.addon ?? defaultAddon();
     this.dpdk = nativeDpdk(addon);
     if (options.ealArgs !== undefined || !eal) this.eal = initEal(options.ealArgs ?? [], addon);
@@ -91,7 +91,7 @@ export class DpdkBackend implements FlowBackend {
     this.device = new this.dpdk.Device();
   }
 
-  private open(): NativeFlowDevice {
+  protected open(): NativeFlowDevice {
     if (!this.device) throw new Error('dpdk backend is closed');
     return this.device;
   }
@@ -125,36 +125,6 @@ export class DpdkBackend implements FlowBackend {
   detach(port: number): void {
     this.open();
     this.dpdk.detach(port);
-  }
-
-  validate(rules: RuleBatch): Checked[] {
-    return this.runner.validate(rules);
-  }
-
-  create(rules: RuleBatch): Created[] {
-    return this.runner.create(rules);
-  }
-
-  destroy(handles: readonly FlowHandle[] | Uint32Array): Checked[] {
-    return this.runner.destroy(handles);
-  }
-
-  query(handles: readonly FlowHandle[] | Uint32Array, options: { reset?: boolean } = {}): Queried[] {
-    return this.runner.query(handles, options.reset ?? false);
-  }
-
-  queryInto(handles: Uint32Array, reset: boolean, out: Float64Array): number {
-    return this.runner.queryInto(handles, reset, out);
-  }
-
-  /** rte_flow_flush; a PMD without rte_flow support has nothing to flush and answers 0. */
-  flush(port: number): number {
-    return this.open().flush(port);
-  }
-
-  /** Rules created through this backend on `port`. */
-  ruleCount(port: number): number {
-    return this.open().ruleCount(port);
   }
 
   /** Destroys the rules created through this backend. EAL stays up (it cannot be re-initialised). */

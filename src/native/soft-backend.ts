@@ -2,8 +2,8 @@
  * The soft NIC backend: a software model of an rte_flow NIC (native/src/core/soft_nic.h),
  * configured by a capability profile, that also classifies packets.
  */
-import type { Checked, Created, FlowBackend, FlowHandle, PortInfo, Queried, RuleBatch } from './backend';
-import { BatchRunner } from './batch-runner';
+import type { PortInfo } from './backend';
+import { DeviceBackend } from './device-backend';
 import { ClassifyResult, packFrames, type FrameBatch } from './frames';
 import { defaultAddon, type NativeAddon, type NativeSoftNic } from './loader';
 import { checkProfile, loadProfile, type NicProfile } from './profile';
@@ -14,14 +14,13 @@ export interface ClassifyOptions {
   portIndex?: number;
 }
 
-export class SoftNicBackend implements FlowBackend {
+export class SoftNicBackend extends DeviceBackend<NativeSoftNic> {
   readonly kind = 'soft' as const;
   readonly description: string;
   /** The profile the NIC was made with. */
   readonly profile: NicProfile;
   private nic: NativeSoftNic | undefined;
   private readonly addon: NativeAddon;
-  private readonly runner = new BatchRunner(() => this.open());
 
   /**
    * @param profile a profile, or the name/path of one (default `full`)
@@ -32,47 +31,20 @@ export class SoftNicBackend implements FlowBackend {
     profile: NicProfile | string = 'full',
     addon: NativeAddon = defaultAddon(),
   ) {
+    super();
     this.profile = typeof profile === 'string' ? loadProfile(profile) : checkProfile(profile);
     this.description = `soft:${this.profile.name}`;
     this.addon = addon;
     this.nic = new addon.SoftNic(this.profile);
   }
 
-  private open(): NativeSoftNic {
+  protected open(): NativeSoftNic {
     if (!this.nic) throw new Error(`${this.description} backend is closed`);
     return this.nic;
   }
 
   ports(): PortInfo[] {
     return Array.from({ length: this.profile.ports }, (_, id) => ({ id, name: `soft${id}`, driver: 'soft' }));
-  }
-
-  validate(rules: RuleBatch): Checked[] {
-    return this.runner.validate(rules);
-  }
-
-  create(rules: RuleBatch): Created[] {
-    return this.runner.create(rules);
-  }
-
-  destroy(handles: readonly FlowHandle[] | Uint32Array): Checked[] {
-    return this.runner.destroy(handles);
-  }
-
-  query(handles: readonly FlowHandle[] | Uint32Array, options: { reset?: boolean } = {}): Queried[] {
-    return this.runner.query(handles, options.reset ?? false);
-  }
-
-  queryInto(handles: Uint32Array, reset: boolean, out: Float64Array): number {
-    return this.runner.queryInto(handles, reset, out);
-  }
-
-  flush(port: number): number {
-    return this.open().flush(port);
-  }
-
-  ruleCount(port: number): number {
-    return this.open().ruleCount(port);
   }
 
   /**
