@@ -455,15 +455,7 @@ export function readActionList(r: Reader, inParens: boolean): Action[] {
   const actions: Action[] = [];
   for (;;) {
     const before = r.pos;
-    let blank = false;
-    while (r.pos < r.end) {
-      const c = r.b[r.pos];
-      if (c === 44) r.pos++;
-      else if (c === 32 || c === 9 || c === 10 || c === 13) {
-        r.pos++;
-        blank = true;
-      } else break;
-    }
+    const blank = r.skipSeparators();
     if (r.pos >= r.end || r.peek() === 41) {
       if (inParens && r.pos >= r.end) r.fail('expected ")" to close the action list');
       if (!inParens && r.peek() === 41) r.fail('unexpected ")"');

@@ -630,15 +630,7 @@ export function readKeyList(r: Reader, inParens: boolean, blocks = true): KeyAtt
   const keys: KeyAttr[] = [];
   for (;;) {
     const before = r.pos;
-    let blank = false;
-    while (r.pos < r.end) {
-      const c = r.b[r.pos];
-      if (c === 44) r.pos++;
-      else if (c === 32 || c === 9 || c === 10 || c === 13) {
-        r.pos++;
-        blank = true;
-      } else break;
-    }
+    const blank = r.skipSeparators();
     if (r.pos >= r.end || r.peek() === 41) {
       if (!inParens || r.peek() === 41) return keys;
       r.fail('expected ")" to close encap(...)');

@@ -218,6 +218,23 @@ export class Reader {
     }
   }
 
+  /**
+   * Skips the separators between list elements: commas and white space. Returns whether any white
+   * space was among them (a `word:` section label may only follow white space).
+   */
+  skipSeparators(): boolean {
+    let blank = false;
+    while (this.pos < this.end) {
+      const c = this.b[this.pos];
+      if (c === 44) this.pos++;
+      else if (c === 32 || c === 9 || c === 10 || c === 13) {
+        this.pos++;
+        blank = true;
+      } else break;
+    }
+    return blank;
+  }
+
   /** Reads `[A-Za-z0-9_-]*` (an attribute, action or field name); may be empty. */
   word(): string {
     const start = this.pos;

@@ -95,6 +95,17 @@ function vlanItem(vlan: VlanKey, innerType: EthTypeKey | undefined): VlanItem {
   return { type: 'VLAN', spec, mask };
 }
 
+/**
+ * Copies a masked integer field of the megaflow into an item: `spec[field] = value & mask`,
+ * `mask[field] = mask`. Returns false, and sets nothing, when the field is absent or wildcarded.
+ */
+function putMasked<K extends string>(spec: Partial<Record<K, number>>, mask: Partial<Record<K, number>>, field: K, m: Masked<number> | undefined): boolean {
+  if (m === undefined || m.mask === 0) return false;
+  spec[field] = m.value & m.mask;
+  mask[field] = m.mask;
+  return true;
+}
+
 /** True when `m` is an exact match of `proto`, so that an L4 item of that protocol implies it. */
 function impliedProto(m: Masked<number> | undefined, l4Proto: number): boolean {
   return m !== undefined && m.mask === 0xff && m.value === l4Proto;
@@ -114,16 +125,8 @@ function ipv4Item(k: Ipv4Key, l4Proto: number, needed: boolean): PatternItem | u
     mask.dst = ipv4MaskText(k.dst.mask);
     any = true;
   }
-  if (k.tos !== undefined && k.tos.mask !== 0) {
-    spec.tos = k.tos.value & k.tos.mask;
-    mask.tos = k.tos.mask;
-    any = true;
-  }
-  if (k.ttl !== undefined && k.ttl.mask !== 0) {
-    spec.ttl = k.ttl.value & k.ttl.mask;
-    mask.ttl = k.ttl.mask;
-    any = true;
-  }
+  any = putMasked(spec, mask, 'tos', k.tos) || any;
+  any = putMasked(spec, mask, 'ttl', k.ttl) || any;
   if (k.proto !== undefined && k.proto.mask !== 0 && !impliedProto(k.proto, l4Proto)) {
     spec.proto = k.proto.value & k.proto.mask;
     mask.proto = k.proto.mask;
@@ -158,16 +161,8 @@ function ipv6Item(k: Ipv6Key, l4Proto: number, needed: boolean): PatternItem | u
       any = true;
     }
   }
-  if (k.tclass !== undefined && k.tclass.mask !== 0) {
-    spec.tc = k.tclass.value & k.tclass.mask;
-    mask.tc = k.tclass.mask;
-    any = true;
-  }
-  if (k.hlimit !== undefined && k.hlimit.mask !== 0) {
-    spec.hopLimits = k.hlimit.value & k.hlimit.mask;
-    mask.hopLimits = k.hlimit.mask;
-    any = true;
-  }
+  any = putMasked(spec, mask, 'tc', k.tclass) || any;
+  any = putMasked(spec, mask, 'hopLimits', k.hlimit) || any;
   if (k.proto !== undefined && k.proto.mask !== 0 && !impliedProto(k.proto, l4Proto)) {
     spec.proto = k.proto.value & k.proto.mask;
     mask.proto = k.proto.mask;
@@ -186,16 +181,8 @@ function portsItem(k: L4PortsKey | undefined, flags: TcpFlagsKey | undefined, ki
   const spec: TcpFields & UdpFields & SctpFields = {};
   const mask: TcpFields & UdpFields & SctpFields = {};
   let any = false;
-  if (k?.src !== undefined && k.src.mask !== 0) {
-    spec.srcPort = k.src.value & k.src.mask;
-    mask.srcPort = k.src.mask;
-    any = true;
-  }
-  if (k?.dst !== undefined && k.dst.mask !== 0) {
-    spec.dstPort = k.dst.value & k.dst.mask;
-    mask.dstPort = k.dst.mask;
-    any = true;
-  }
+  any = putMasked(spec, mask, 'srcPort', k?.src) || any;
+  any = putMasked(spec, mask, 'dstPort', k?.dst) || any;
   if (flags !== undefined && (flags.mask & RTE_TCP_FLAGS) !== 0) {
     spec.flags = flags.value & flags.mask & RTE_TCP_FLAGS;
     mask.flags = flags.mask & RTE_TCP_FLAGS;
@@ -209,16 +196,8 @@ function icmpItem(k: IcmpKey): PatternItem | undefined {
   const spec: IcmpFields & Icmp6Fields = {};
   const mask: IcmpFields & Icmp6Fields = {};
   let any = false;
-  if (k.type !== undefined && k.type.mask !== 0) {
-    spec.type = k.type.value & k.type.mask;
-    mask.type = k.type.mask;
-    any = true;
-  }
-  if (k.code !== undefined && k.code.mask !== 0) {
-    spec.code = k.code.value & k.code.mask;
-    mask.code = k.code.mask;
-    any = true;
-  }
+  any = putMasked(spec, mask, 'type', k.type) || any;
+  any = putMasked(spec, mask, 'code', k.code) || any;
   if (!any) return undefined;
   return k.kind === 'icmp' ? { type: 'ICMP', spec, mask } : { type: 'ICMP6', spec, mask };
 }
