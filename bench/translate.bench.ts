@@ -40,13 +40,7 @@ function distinct(base: DpFlow[], n: number): DpFlow[] {
     const keys = f.match.flatMap((k) => (k.kind === 'encap' ? k.keys : [k]));
     for (const k of keys) {
       if (k.kind === 'ipv4') k.src = { value: (0x0a000000 + i) >>> 0, mask: 0xffffffff };
-      else if (k.kind === 'ipv6') {
-        const v = new Uint8Array(16);
-        v[0] = 0x20;
-        v[1] = 0x01;
-        new DataView(v.buffer).setUint32(12, i);
-        k.src = { value: v, mask: new Uint8Array(16).fill(0xff) };
-      }
+      else if (k.kind === 'ipv6') k.src = { value: [0x2001, 0, 0, 0, 0, 0, i >>> 16, i & 0xffff], mask: [0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff] };
     }
     out.push(f);
   }

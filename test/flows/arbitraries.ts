@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import type {
-  Action, CtAction, CtNat, DpFlow, FlowStats, GeneveOption, KeyAttr, Masked, MplsLse, Port, TnlIpHeader, TnlProtoHeader,
+  Action, CtAction, CtNat, DpFlow, FlowStats, GeneveOption, Ipv6Addr, KeyAttr, MacAddr, Masked, MplsLse, Port, TnlIpHeader, TnlProtoHeader,
   TunnelKey, UserspaceCookie,
 } from '../../src/flows/odp';
 
@@ -25,8 +25,14 @@ const u = (max: number): fc.Arbitrary<number> => fc.integer({ min: 0, max });
 const u8 = u(0xff);
 const u16 = u(0xffff);
 const u32 = fc.nat({ max: 0xffffffff }).map((v) => v >>> 0);
-const bytes = (n: number): fc.Arbitrary<Uint8Array> =>
-  fc.oneof(fc.uint8Array({ minLength: n, maxLength: n }), fc.constant(new Uint8Array(n).fill(0xff)), fc.constant(new Uint8Array(n)));
+/** An Ethernet address (48-bit number): any, all ones or zero. */
+const mac: fc.Arbitrary<MacAddr> = fc.oneof(fc.integer({ min: 0, max: 0xffffffffffff }), fc.constant(0xffffffffffff), fc.constant(0));
+/** An IPv6 address (eight 16-bit words): any, all ones or zero. */
+const ip6: fc.Arbitrary<Ipv6Addr> = fc.oneof(
+  fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }),
+  fc.constant([0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff]),
+  fc.constant([0, 0, 0, 0, 0, 0, 0, 0]),
+);
 const big = (bits: bigint): fc.Arbitrary<bigint> => fc.oneof(fc.bigInt({ min: 0n, max: (1n << bits) - 1n }), fc.constant((1n << bits) - 1n), fc.constant(0n));
 
 /** A masked field whose mask is the full one, zero, or anything. */
@@ -34,7 +40,8 @@ function masked(max: number): fc.Arbitrary<Masked<number>> {
   return fc.record({ value: u(max), mask: fc.oneof(fc.constant(max), fc.constant(0), u(max)) });
 }
 const maskedU32 = fc.record({ value: u32, mask: fc.oneof(fc.constant(0xffffffff), fc.constant(0), u32) });
-const maskedBytes = (n: number): fc.Arbitrary<Masked<Uint8Array>> => fc.record({ value: bytes(n), mask: bytes(n) });
+const maskedMac: fc.Arbitrary<Masked<MacAddr>> = fc.record({ value: mac, mask: mac });
+const maskedIp6: fc.Arbitrary<Masked<Ipv6Addr>> = fc.record({ value: ip6, mask: ip6 });
 const maskedBig = (bits: bigint): fc.Arbitrary<Masked<bigint>> => fc.record({ value: big(bits), mask: big(bits) });
 const opt = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined });
 
@@ -57,8 +64,8 @@ const tunnelKey: fc.Arbitrary<TunnelKey> = fc.record({
   tunId: opt(maskedBig(64n)),
   src: opt(maskedU32),
   dst: opt(maskedU32),
-  ipv6Src: opt(maskedBytes(16)),
-  ipv6Dst: opt(maskedBytes(16)),
+  ipv6Src: opt(maskedIp6),
+  ipv6Dst: opt(maskedIp6),
   tos: opt(masked(0xff)),
   ttl: opt(masked(0xff)),
   tpSrc: opt(masked(0xffff)),
@@ -99,18 +106,18 @@ export const keyAttr: fc.Arbitrary<KeyAttr> = fc.oneof(
     fc.record({ port: portName, mask: fc.constant(0xffffffff) }),
   ).map((p) => ({ kind: 'in_port' as const, ...p })),
   fc.record({ src: opt(maskedU32), dst: opt(maskedU32), proto: opt(masked(0xff)), tpSrc: opt(masked(0xffff)), tpDst: opt(masked(0xffff)) }).map((f) => ({ kind: 'ct_tuple4' as const, ...f })),
-  fc.record({ src: opt(maskedBytes(16)), dst: opt(maskedBytes(16)), proto: opt(masked(0xff)), tpSrc: opt(masked(0xffff)), tpDst: opt(masked(0xffff)) }).map((f) => ({ kind: 'ct_tuple6' as const, ...f })),
+  fc.record({ src: opt(maskedIp6), dst: opt(maskedIp6), proto: opt(masked(0xff)), tpSrc: opt(masked(0xffff)), tpDst: opt(masked(0xffff)) }).map((f) => ({ kind: 'ct_tuple6' as const, ...f })),
   tunnelKey,
   fc.record({ ns: opt(masked(0xffff)), id: opt(masked(0xffff)) }).map((f) => ({ kind: 'packet_type' as const, ...f })),
-  fc.record({ src: opt(maskedBytes(6)), dst: opt(maskedBytes(6)) }).map((f) => ({ kind: 'eth' as const, ...f })),
+  fc.record({ src: opt(maskedMac), dst: opt(maskedMac) }).map((f) => ({ kind: 'eth' as const, ...f })),
   fc.record({ vid: opt(masked(0xfff)), pcp: opt(masked(7)), cfi: opt(masked(1)) }).map((f) => ({ kind: 'vlan' as const, ...f })),
   fc.array(mplsLse, { minLength: 1, maxLength: 3 }).map((lses) => ({ kind: 'mpls' as const, lses })),
   fc.record({ src: opt(maskedU32), dst: opt(maskedU32), proto: opt(masked(0xff)), tos: opt(masked(0xff)), ttl: opt(masked(0xff)), frag }).map((f) => ({ kind: 'ipv4' as const, ...f })),
-  fc.record({ src: opt(maskedBytes(16)), dst: opt(maskedBytes(16)), label: opt(masked(0xfffff)), proto: opt(masked(0xff)), tclass: opt(masked(0xff)), hlimit: opt(masked(0xff)), frag }).map((f) => ({ kind: 'ipv6' as const, ...f })),
+  fc.record({ src: opt(maskedIp6), dst: opt(maskedIp6), label: opt(masked(0xfffff)), proto: opt(masked(0xff)), tclass: opt(masked(0xff)), hlimit: opt(masked(0xff)), frag }).map((f) => ({ kind: 'ipv6' as const, ...f })),
   fc.record({ kind: fc.constantFrom('tcp' as const, 'udp' as const, 'sctp' as const), src: opt(masked(0xffff)), dst: opt(masked(0xffff)) }),
   fc.record({ kind: fc.constantFrom('icmp' as const, 'icmpv6' as const), type: opt(masked(0xff)), code: opt(masked(0xff)) }),
-  fc.record({ sip: opt(maskedU32), tip: opt(maskedU32), op: opt(masked(0xffff)), sha: opt(maskedBytes(6)), tha: opt(maskedBytes(6)) }).map((f) => ({ kind: 'arp' as const, ...f })),
-  fc.record({ target: opt(maskedBytes(16)), sll: opt(maskedBytes(6)), tll: opt(maskedBytes(6)) }).map((f) => ({ kind: 'nd' as const, ...f })),
+  fc.record({ sip: opt(maskedU32), tip: opt(maskedU32), op: opt(masked(0xffff)), sha: opt(maskedMac), tha: opt(maskedMac) }).map((f) => ({ kind: 'arp' as const, ...f })),
+  fc.record({ target: opt(maskedIp6), sll: opt(maskedMac), tll: opt(maskedMac) }).map((f) => ({ kind: 'nd' as const, ...f })),
   fc.record({ ndReserved: u32, ndOptionsType: opt(masked(0xff)) }).map((f) => ({ kind: 'nd_ext' as const, ...f })),
   fc.record({ name: fc.oneof(fc.constant('nsh'), u(99).map((n) => `key${n}`)), text: fc.stringMatching(/^[a-z0-9=,.]{0,20}$/) }).map((f) => ({ kind: 'opaque' as const, ...f })),
 );
@@ -121,14 +128,14 @@ export const match: fc.Arbitrary<KeyAttr[]> = fc.array(
   { minLength: 1, maxLength: 12 },
 );
 
-const ipAddr = fc.oneof(u32 as fc.Arbitrary<number | Uint8Array>, bytes(16));
+const ipAddr = fc.oneof(u32 as fc.Arbitrary<number | Ipv6Addr>, ip6);
 const natArb: fc.Arbitrary<CtNat> = fc.oneof(
   fc.constant({}),
   fc.constantFrom('src' as const, 'dst' as const).map((type) => ({ type })),
   fc.record({
     type: fc.constantFrom('src' as const, 'dst' as const),
     v6: fc.boolean(),
-    a: u32, b: opt(u32), a6: bytes(16), b6: opt(bytes(16)),
+    a: u32, b: opt(u32), a6: ip6, b6: opt(ip6),
     protoMin: opt(u(0xffff).filter((p) => p > 0)), protoMax: opt(u(0xffff).filter((p) => p > 0)),
     persistent: opt(fc.constant(true)), hashOrRandom: fc.constantFrom(undefined, 'hash', 'random'),
   }).map((n) => {
@@ -166,7 +173,7 @@ const ctArb: fc.Arbitrary<CtAction> = fc.record({
 const udpHdr = fc.record({ src: u16, dst: u16, csum: u16 });
 const tnlIp: fc.Arbitrary<TnlIpHeader> = fc.oneof(
   fc.record({ version: fc.constant(4 as const), src: u32, dst: u32, proto: u8, tos: u8, ttl: u8, frag: u16 }),
-  fc.record({ version: fc.constant(6 as const), src: bytes(16), dst: bytes(16), label: u(0xfffff), proto: u8, tclass: u8, hlimit: u8 }),
+  fc.record({ version: fc.constant(6 as const), src: ip6, dst: ip6, label: u(0xfffff), proto: u8, tclass: u8, hlimit: u8 }),
 );
 const tnlProto: fc.Arbitrary<TnlProtoHeader> = fc.oneof(
   fc.record({ type: fc.constant('vxlan' as const), udp: udpHdr, flags: u32, vni: u32 }),
@@ -203,9 +210,9 @@ function actionArb(depth: number): fc.Arbitrary<Action> {
     fc.record({ alg: fc.constantFrom('l4' as const, 'sym_l4' as const), basis: u32 }).map((h): Action => ({ kind: 'hash', ...h })),
     fc.record({ kind: fc.constantFrom('meter' as const, 'trunc' as const, 'lb_output' as const), value: u32 }),
     port.map((p): Action => ({ kind: 'tnl_pop', port: p })),
-    fc.record({ tnlPort: port, outPort: port, size: u32, type: u32, ethDst: bytes(6), ethSrc: bytes(6), dlType: u16, ip: tnlIp, tunnel: tnlProto })
+    fc.record({ tnlPort: port, outPort: port, size: u32, type: u32, ethDst: mac, ethSrc: mac, dlType: u16, ip: tnlIp, tunnel: tnlProto })
       .map(({ tnlPort, outPort, ...header }): Action => ({ kind: 'tnl_push', tnlPort, outPort, header: { ...header, dlType: header.ip.version === 4 ? 0x0800 : header.dlType === 0x0800 ? 0x86dd : header.dlType } })),
-    fc.record({ src: bytes(6), dst: bytes(6) }).map((e): Action => ({ kind: 'push_eth', ...e })),
+    fc.record({ src: mac, dst: mac }).map((e): Action => ({ kind: 'push_eth', ...e })),
     fc.record({ pid: u32, cookie: opt(cookie), actions: opt(fc.constant(true)), tunnelOutPort: opt(port) }).map((x): Action => ({ kind: 'userspace', ...x })),
     fc.tuple(fc.stringMatching(/^x[a-z0-9_]{0,8}$/), fc.stringMatching(/^[a-z0-9 =]{0,12}$/)).map(([n, t]): Action => ({ kind: 'opaque', text: `${n}(${t})` })),
   ];

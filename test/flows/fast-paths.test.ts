@@ -6,7 +6,8 @@
 import test from 'ava';
 import fc from 'fast-check';
 import {
-  formatFlow, formatIpv4, formatIpv6, formatMac, formatMatch, OdpParseError, parseFlow, parseMatch, type KeyAttr,
+  formatFlow, formatIpv4, formatIpv6, formatMac, formatMatch, ipv6FromBytes, ipv6ToBytes, macFromBytes, macToBytes, OdpParseError, parseFlow,
+  parseMatch, type KeyAttr,
 } from '../../src/flows/odp';
 import { parseIpv6 } from '../../src/flows/odp/addr';
 import { COMMON_METADATA, CONSTANT_BLOCKS } from '../../src/flows/odp/constant-blocks';
@@ -14,7 +15,7 @@ import { readKeyList } from '../../src/flows/odp/key-parse';
 import { Reader } from '../../src/flows/odp/reader';
 import { canon, match } from './arbitraries';
 
-/** Reads a match with or without the constant blocks; an error is returned as its message. */
+/** Reads a match with or without the constant blocks and fast paths; an error is returned as its message. */
 function readMatch(text: string, blocks: boolean): KeyAttr[] | string {
   try {
     const r = new Reader(text);
@@ -51,6 +52,32 @@ test('each constant block reads as it reads field by field, in every context', (
   t.is(compared, BLOCK_TEXTS.length * 12);
 });
 
+test('eth, ipv4, tcp and udp in the form -m writes them read as field by field, and so do near misses', (t) => {
+  const texts = [
+    'eth(src=50:54:00:00:00:04/00:00:00:00:00:00,dst=50:54:00:00:00:05)',
+    'ipv4(src=10.4.0.1/0.0.0.0,dst=10.5.0.1/255.248.0.0,proto=17/0,tos=0xb8/0xfc,ttl=64/0,frag=no)',
+    'tcp(src=40002/0,dst=8080)',
+    'udp(src=1000/0,dst=2000/0xfff0)',
+  ];
+  let compared = 0;
+  for (const a of texts) {
+    const open = a.indexOf('(') + 1;
+    const variants = [
+      a, `in_port(1),${a}`, `encap(${a})`, a.replace(')', ',)'), a.slice(0, -1), `${a.slice(0, -1)}x)`, a.replace(',', ' ,'),
+      a.replace('src=', 'dst='), a.slice(0, open) + a.slice(a.indexOf(',', open) + 1), a.replace(/=[^,)]*\)$/, '=)'),
+      a.replace(/dst=[^,)]*/, 'dst=zz'), a.replace('src=', 'src=,'), a.toUpperCase(), a.replace('=', ''),
+    ];
+    for (const text of variants) {
+      const fast = readMatch(text, true);
+      const slow = readMatch(text, false);
+      t.deepEqual(fast, slow, text);
+      if (typeof fast !== 'string') t.is(canon(fast), canon(slow), text);
+      compared++;
+    }
+  }
+  t.is(compared, texts.length * 14);
+});
+
 test('the common metadata after another attribute reads as field by field', (t) => {
   const keys = readMatch(`in_port(1),${COMMON_METADATA}`, true);
   t.not(typeof keys, 'string');
@@ -73,6 +100,7 @@ test('generated matches read the same with and without the constant blocks', (t)
 /** IPv4 and Ethernet addresses written the plain way, to check the table-built texts against. */
 const plainIpv4 = (v: number): string => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
 const plainMac = (m: Uint8Array): string => [...m].map((x) => x.toString(16).padStart(2, '0')).join(':');
+const plainIpv6Bytes = (a: readonly number[]): Uint8Array => Uint8Array.from(a.flatMap((w) => [w >>> 8, w & 255]));
 
 test('addresses are written as their plain forms, and IPv6 ones read back', (t) => {
   // Many distinct values of each kind, each written twice (tables filled on first use are then read).
@@ -83,11 +111,16 @@ test('addresses are written as their plain forms, and IPv6 ones read back', (t) 
     (v4, macs, v6) => {
       for (let pass = 0; pass < 2; pass++) {
         for (const v of v4) if (formatIpv4(v) !== plainIpv4(v)) return false;
-        for (const m of macs) if (formatMac(m) !== plainMac(m)) return false;
+        for (const m of macs) {
+          if (formatMac(m) !== plainMac(m)) return false;
+          const n = macFromBytes(m);
+          if (formatMac(n) !== plainMac(m) || Buffer.compare(macToBytes(n), m) !== 0) return false;
+        }
         for (const a of v6) {
           const text = formatIpv6(a);
           const back = parseIpv6(text, 0, text.length);
-          if (back === null || Buffer.compare(back, a) !== 0) return false;
+          if (back === null || Buffer.compare(plainIpv6Bytes(back), a) !== 0 || Buffer.compare(ipv6ToBytes(back), a) !== 0) return false;
+          if (formatIpv6(ipv6FromBytes(a)) !== text) return false;
         }
       }
       return true;
@@ -96,16 +129,20 @@ test('addresses are written as their plain forms, and IPv6 ones read back', (t) 
   t.pass();
 });
 
-test('an address is written from its bytes as they are now', (t) => {
+test('an address is written from its value as it is now', (t) => {
   const mac = Uint8Array.from([0x50, 0x54, 0, 0, 0, 1]);
   t.is(formatMac(mac), '50:54:00:00:00:01');
   mac[5] = 2;
   t.is(formatMac(mac), '50:54:00:00:00:02');
-  const ip6 = parseIpv6('2001:db8::1', 0, 11)!;
+  t.is(formatMac(0x505400000002), '50:54:00:00:00:02');
+  t.is(formatMac(0xffffffffffff), 'ff:ff:ff:ff:ff:ff');
+  t.is(formatMac(0), '00:00:00:00:00:00');
+  const ip6 = [...parseIpv6('2001:db8::1', 0, 11)!];
   t.is(formatIpv6(ip6), '2001:db8::1');
-  ip6[15] = 9;
+  ip6[7] = 9;
   t.is(formatIpv6(ip6), '2001:db8::9');
   t.is(formatIpv6(new Uint8Array(16)), '::');
+  t.is(formatIpv6([0, 0, 0, 0, 0, 0, 0, 0]), '::');
   t.is(formatIpv4(0), '0.0.0.0');
   t.is(formatIpv4(0xffffffff), '255.255.255.255');
 });

@@ -45,12 +45,15 @@ test('the model holds typed values and masks (IPv6, UDP, set eth)', (t) => {
   t.deepEqual(findKey(f.match, 'in_port'), { kind: 'in_port', port: 1, mask: 0xffffffff });
   const eth = findKey(f.match, 'eth');
   t.is(formatMac(eth!.src!.value), '50:54:00:00:00:01');
-  t.deepEqual([...eth!.src!.mask], [255, 255, 255, 255, 255, 255]);
-  t.deepEqual([...eth!.dst!.mask], [0, 0, 0, 0, 0, 0]);
+  t.is(eth!.src!.value, 0x505400000001);
+  t.is(eth!.src!.mask, 0xffffffffffff);
+  t.is(eth!.dst!.mask, 0);
   t.deepEqual(findKey(f.match, 'eth_type'), { kind: 'eth_type', value: 0x86dd, mask: 0xffff });
   const ip6 = findKey(f.match, 'ipv6')!;
   t.is(formatIpv6(ip6.src!.value), '2001:db8:1::5');
   t.is(formatIpv6(ip6.src!.mask), 'ffff:ffff:ffff::');
+  t.deepEqual(ip6.src!.value, [0x2001, 0xdb8, 1, 0, 0, 0, 0, 5]);
+  t.deepEqual(ip6.src!.mask, [0xffff, 0xffff, 0xffff, 0, 0, 0, 0, 0]);
   t.deepEqual(ip6.proto, { value: 17, mask: 0xff });
   t.deepEqual(ip6.hlimit, { value: 64, mask: 0 });
   t.is(ip6.frag, 'no');

@@ -1,7 +1,7 @@
 /**
  * Writes {@link Action}s as OVS 3.1's format_odp_actions() does. The empty list is `drop`.
  */
-import { formatIpv4, formatIpv6, formatMac } from './addr';
+import { formatIpv4, formatMac, ipv6Text } from './addr';
 import { OdpFormatError } from './errors';
 import { formatKeyAttr } from './key-format';
 import type { Action, CtAction, CtNat, IpAddr, Port, UserspaceAction } from './model';
@@ -16,7 +16,7 @@ function fPort(p: Port): string {
 
 function fAddr(a: IpAddr, bracket: boolean): string {
   if (typeof a === 'number') return formatIpv4(a);
-  return bracket ? '[' + formatIpv6(a) + ']' : formatIpv6(a);
+  return bracket ? '[' + ipv6Text(a) + ']' : ipv6Text(a);
 }
 
 function fNat(n: CtNat): string {

@@ -1,8 +1,10 @@
 /**
  * Addresses in ODP text: IPv4 (dotted quad), IPv6 (as glibc's inet_pton reads and inet_ntop
  * writes it), Ethernet (`xx:xx:xx:xx:xx:xx`). Readers take a {@link Reader}; writers return strings.
+ * Ethernet addresses are 48-bit numbers and IPv6 addresses eight 16-bit words (see model.ts);
+ * conversions to and from bytes are here for callers that need bytes.
  */
-import { described, HEX_VALUE, hexDigit, type Reader } from './reader';
+import { described, HEX_VALUE, type Reader } from './reader';
 import { DEC8, HEX2 } from './numfmt';
 import type { Ipv6Addr, MacAddr } from './model';
 
@@ -41,10 +43,13 @@ export function ipv4FirstOctets(prefix: string): readonly string[] {
 }
 
 const DOT = ipv4FirstOctets('');
+/** `b.c.` by the 16-bit value of two middle octets, filled on first use (at most 65536 texts). */
+const DOT_PAIR: Array<string | undefined> = new Array<string | undefined>(65536).fill(undefined);
 
 /** `a.b.c.d` for an unsigned 32-bit number, after the prefix of `firstOctets` ({@link ipv4FirstOctets}). */
 export function formatIpv4With(firstOctets: readonly string[], v: number): string {
-  return firstOctets[(v >>> 24) & 255] + DOT[(v >>> 16) & 255] + DOT[(v >>> 8) & 255] + DEC8[v & 255];
+  const mid = (v >>> 8) & 0xffff;
+  return firstOctets[(v >>> 24) & 255] + (DOT_PAIR[mid] ??= DOT[mid >>> 8] + DOT[mid & 255]) + DEC8[v & 255];
 }
 
 /** `a.b.c.d` for an unsigned 32-bit number. */
@@ -52,13 +57,20 @@ export function formatIpv4(v: number): string {
   return formatIpv4With(DOT, v);
 }
 
-/** Reads `xx:xx:xx:xx:xx:xx` (1 or 2 hex digits per byte). */
+/** 2^32: the weight of the first two bytes of a {@link MacAddr}. */
+const TWO_32 = 4294967296;
+
+/** The all-ones Ethernet address (ff:ff:ff:ff:ff:ff), an exact mask. */
+export const MAC_ALL_ONES: MacAddr = 0xffffffffffff;
+
+/** Reads `xx:xx:xx:xx:xx:xx` (1 or 2 hex digits per byte) into a 48-bit number. */
 export function readMac(r: Reader, what: string, mask = false): MacAddr {
   const start = r.pos;
   const b = r.b;
   const end = r.end;
   let p = start;
-  const out = new Uint8Array(6);
+  let hi = 0;
+  let lo = 0;
   for (let i = 0; i < 6; i++) {
     if (i > 0) {
       if (p >= end || b[p] !== 58) r.fail(`expected an Ethernet address for ${described(what, mask)}`, start);
@@ -68,13 +80,16 @@ export function readMac(r: Reader, what: string, mask = false): MacAddr {
     if (d1 < 0) r.fail(`expected an Ethernet address for ${described(what, mask)}`, start);
     p++;
     const d2 = p < end ? HEX_VALUE[b[p]] : -1;
+    let v = d1;
     if (d2 >= 0) {
-      out[i] = d1 * 16 + d2;
+      v = d1 * 16 + d2;
       p++;
-    } else out[i] = d1;
+    }
+    if (i < 2) hi = (hi << 8) | v;
+    else lo = (lo << 8) | v;
   }
   r.pos = p;
-  return out;
+  return hi * TWO_32 + (lo >>> 0);
 }
 
 /** The 256 texts `prefix` + `xx:` for each first byte, for {@link formatMacWith} (as {@link ipv4FirstOctets}). */
@@ -83,15 +98,35 @@ export function macFirstBytes(prefix: string): readonly string[] {
 }
 
 const HEX2_COLON = macFirstBytes('');
+/** `xx:xx:` by 16-bit value, filled on first use (at most 65536 texts). */
+const HEX4_COLON: Array<string | undefined> = new Array<string | undefined>(65536).fill(undefined);
+
+function hex4Colon(w: number): string {
+  return (HEX4_COLON[w] ??= HEX2_COLON[w >>> 8] + HEX2_COLON[w & 255]);
+}
 
 /** `xx:xx:xx:xx:xx:xx` after the prefix of `firstBytes` ({@link macFirstBytes}). */
 export function formatMacWith(firstBytes: readonly string[], m: MacAddr): string {
-  return firstBytes[m[0]] + HEX2_COLON[m[1]] + HEX2_COLON[m[2]] + HEX2_COLON[m[3]] + HEX2_COLON[m[4]] + HEX2[m[5]];
+  const hi = (m / TWO_32) >>> 0;
+  const lo = m - hi * TWO_32;
+  return firstBytes[(hi >>> 8) & 255] + hex4Colon(((hi & 255) << 8) | (lo >>> 24)) + hex4Colon((lo >>> 8) & 0xffff) + HEX2[lo & 255];
 }
 
-/** `xx:xx:xx:xx:xx:xx`. */
-export function formatMac(m: MacAddr): string {
-  return formatMacWith(HEX2_COLON, m);
+/** `xx:xx:xx:xx:xx:xx`, from a {@link MacAddr} or from 6 bytes. */
+export function formatMac(m: MacAddr | Uint8Array): string {
+  return formatMacWith(HEX2_COLON, typeof m === 'number' ? m : macFromBytes(m));
+}
+
+/** A {@link MacAddr} from its 6 bytes (network order). */
+export function macFromBytes(b: ArrayLike<number>): MacAddr {
+  return ((b[0] << 8) | b[1]) * TWO_32 + (((b[2] << 24) | (b[3] << 16) | (b[4] << 8) | b[5]) >>> 0);
+}
+
+/** The 6 bytes (network order) of a {@link MacAddr}. */
+export function macToBytes(m: MacAddr): Uint8Array {
+  const hi = (m / TWO_32) >>> 0;
+  const lo = (m - hi * TWO_32) >>> 0;
+  return Uint8Array.of(hi >>> 8, hi & 255, lo >>> 24, (lo >>> 16) & 255, (lo >>> 8) & 255, lo & 255);
 }
 
 function isV6Char(c: number): boolean {
@@ -121,8 +156,9 @@ export function parseIpv6(s: string, start: number, end: number): Ipv6Addr | nul
 
 /** inet_pton for the text bytes b[start, end) (see Reader.b); null when invalid. */
 export function parseIpv6Bytes(b: Uint8Array, start: number, end: number): Ipv6Addr | null {
-  const out = new Uint8Array(16);
+  const out = [0, 0, 0, 0, 0, 0, 0, 0];
   let p = start;
+  /** The next word of `out` to fill. */
   let tp = 0;
   let colonp = -1;
   if (p < end && b[p] === 58) {
@@ -135,7 +171,7 @@ export function parseIpv6Bytes(b: Uint8Array, start: number, end: number): Ipv6A
   let ndigits = 0;
   while (p < end) {
     const c = b[p++];
-    const d = hexDigit(c);
+    const d = HEX_VALUE[c];
     if (d >= 0) {
       if (++ndigits > 4) return null;
       val = (val << 4) | d;
@@ -150,21 +186,18 @@ export function parseIpv6Bytes(b: Uint8Array, start: number, end: number): Ipv6A
         continue;
       }
       if (p >= end) return null;
-      if (tp + 2 > 16) return null;
-      out[tp++] = (val >> 8) & 0xff;
-      out[tp++] = val & 0xff;
+      if (tp >= 8) return null;
+      out[tp++] = val;
       sawXdigit = false;
       val = 0;
       ndigits = 0;
       continue;
     }
-    if (c === 46 && tp + 4 <= 16) {
+    if (c === 46 && tp + 2 <= 8) {
       const v4 = parseDotted(b, curtok, end);
       if (v4 === null) return null;
-      out[tp++] = (v4 >>> 24) & 255;
-      out[tp++] = (v4 >>> 16) & 255;
-      out[tp++] = (v4 >>> 8) & 255;
-      out[tp++] = v4 & 255;
+      out[tp++] = v4 >>> 16;
+      out[tp++] = v4 & 0xffff;
       sawXdigit = false;
       p = end;
       break;
@@ -172,20 +205,19 @@ export function parseIpv6Bytes(b: Uint8Array, start: number, end: number): Ipv6A
     return null;
   }
   if (sawXdigit) {
-    if (tp + 2 > 16) return null;
-    out[tp++] = (val >> 8) & 0xff;
-    out[tp++] = val & 0xff;
+    if (tp >= 8) return null;
+    out[tp++] = val;
   }
   if (colonp >= 0) {
-    if (tp === 16) return null;
+    if (tp === 8) return null;
     const n = tp - colonp;
     for (let i = 1; i <= n; i++) {
-      out[16 - i] = out[colonp + n - i];
+      out[8 - i] = out[colonp + n - i];
       out[colonp + n - i] = 0;
     }
-    tp = 16;
+    tp = 8;
   }
-  return tp === 16 ? out : null;
+  return tp === 8 ? out : null;
 }
 
 function parseDotted(b: Uint8Array, start: number, end: number): number | null {
@@ -212,17 +244,18 @@ function parseDotted(b: Uint8Array, start: number, end: number): number | null {
 
 const V4_IN_V6 = ipv4FirstOctets('::');
 const V4_MAPPED = ipv4FirstOctets('::ffff:');
-const HEX_WORD: string[] = [];
-const HEX_WORD_COLON: string[] = [];
+/** `%x` and `%x:` by 16-bit value, filled on first use. */
+const HEX_WORD: Array<string | undefined> = new Array<string | undefined>(65536).fill(undefined);
+const HEX_WORD_COLON: Array<string | undefined> = new Array<string | undefined>(65536).fill(undefined);
 
 /** inet_ntop(AF_INET6) as glibc writes it (longest zero run compressed, embedded IPv4 forms). */
-export function formatIpv6(a: Ipv6Addr): string {
+export function ipv6Text(a: Ipv6Addr): string {
   // The longest run of two or more zero 16-bit words (the first of equals) becomes `::`.
   let bestBase = -1;
   let bestLen = 1;
   let curBase = -1;
   for (let i = 0; i <= 8; i++) {
-    if (i < 8 && a[2 * i] === 0 && a[2 * i + 1] === 0) {
+    if (i < 8 && a[i] === 0) {
       if (curBase === -1) curBase = i;
     } else if (curBase !== -1) {
       if (i - curBase > bestLen) {
@@ -232,40 +265,60 @@ export function formatIpv6(a: Ipv6Addr): string {
       curBase = -1;
     }
   }
-  if (bestBase === 0 && (bestLen === 6 || (bestLen === 5 && a[10] === 0xff && a[11] === 0xff))) {
-    return formatIpv4With(bestLen === 6 ? V4_IN_V6 : V4_MAPPED, ((a[12] << 24) | (a[13] << 16) | (a[14] << 8) | a[15]) >>> 0);
+  if (bestBase === 0 && (bestLen === 6 || (bestLen === 5 && a[5] === 0xffff))) {
+    return formatIpv4With(bestLen === 6 ? V4_IN_V6 : V4_MAPPED, a[6] * 65536 + a[7]);
   }
   // Words before the run end with ':', words after it start with one.
   const runEnd = bestBase === -1 ? 8 : bestBase + bestLen;
   let out = '';
   for (let i = 0; i < (bestBase === -1 ? 8 : bestBase); i++) {
-    const w = (a[2 * i] << 8) | a[2 * i + 1];
+    const w = a[i];
     out += i === 7 ? (HEX_WORD[w] ??= w.toString(16)) : (HEX_WORD_COLON[w] ??= w.toString(16) + ':');
   }
   if (bestBase === -1) return out;
   out += bestBase === 0 ? '::' : ':';
   for (let i = runEnd; i < 8; i++) {
-    const w = (a[2 * i] << 8) | a[2 * i + 1];
+    const w = a[i];
     out += i === 7 ? (HEX_WORD[w] ??= w.toString(16)) : (HEX_WORD_COLON[w] ??= w.toString(16) + ':');
   }
   return out;
 }
 
-/** True when every byte is 0xff. */
-export function isAllOnes(a: Uint8Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== 0xff) return false;
+/** inet_ntop(AF_INET6) as glibc writes it, from an {@link Ipv6Addr} or from 16 bytes. */
+export function formatIpv6(a: Ipv6Addr | Uint8Array): string {
+  return ipv6Text(a instanceof Uint8Array ? ipv6FromBytes(a) : a);
+}
+
+/** An {@link Ipv6Addr} from its 16 bytes (network order). */
+export function ipv6FromBytes(b: ArrayLike<number>): Ipv6Addr {
+  const out = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < 8; i++) out[i] = (b[2 * i] << 8) | b[2 * i + 1];
+  return out;
+}
+
+/** The 16 bytes (network order) of an {@link Ipv6Addr}. */
+export function ipv6ToBytes(a: Ipv6Addr): Uint8Array {
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    out[2 * i] = a[i] >>> 8;
+    out[2 * i + 1] = a[i] & 255;
+  }
+  return out;
+}
+
+/** True when every word is 0xffff (an exact IPv6 mask). */
+export function isIpv6AllOnes(a: Ipv6Addr): boolean {
+  for (let i = 0; i < 8; i++) if (a[i] !== 0xffff) return false;
   return true;
 }
 
-/** True when every byte is 0. */
-export function isAllZeros(a: Uint8Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
+/** True when every word is 0 (a wildcard IPv6 mask, or `::`). */
+export function isIpv6AllZeros(a: Ipv6Addr): boolean {
+  for (let i = 0; i < 8; i++) if (a[i] !== 0) return false;
   return true;
 }
 
-/** A fresh all-ones mask of `n` bytes. */
-export function onesBytes(n: number): Uint8Array {
-  const a = new Uint8Array(n);
-  for (let i = 0; i < n; i++) a[i] = 0xff;
-  return a;
+/** A fresh all-ones IPv6 mask (ffff:...:ffff). */
+export function ipv6AllOnes(): number[] {
+  return [0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff];
 }

@@ -154,13 +154,20 @@ export function parseFlow(line: string): DpFlow {
     }
   }
   if (!actions) return r.fail('expected "actions:"');
-  // Every parsed flow gets its properties in the same order (uniform object shapes).
-  const flow: DpFlow = { match, actions };
-  if (ufid !== undefined) flow.ufid = ufid;
+  let stats: FlowStats | undefined;
   if (packets !== undefined || bytes !== undefined || used !== undefined) {
     if (packets === undefined || bytes === undefined || used === undefined) return r.fail('the stats need all of packets:, bytes: and used:', 0);
-    flow.stats = { packets, bytes, usedMs: used, tcpFlags };
+    stats = { packets, bytes, usedMs: used, tcpFlags };
   } else if (tcpFlags !== 0) r.fail('"flags:" without packets:, bytes: and used:', 0);
+  // Every parsed flow gets its properties in the same order. A line of the userspace datapath
+  // (ufid, stats, dp and dp-extra-info, no offloaded) is built in one literal: adding properties
+  // one by one to a smaller object costs property-array allocations.
+  if (ufid !== undefined && stats !== undefined && offloaded === undefined && dp !== undefined && dpExtraInfo !== undefined) {
+    return { match, actions, ufid, stats, dp, dpExtraInfo };
+  }
+  const flow: DpFlow = { match, actions };
+  if (ufid !== undefined) flow.ufid = ufid;
+  if (stats !== undefined) flow.stats = stats;
   if (offloaded !== undefined) flow.offloaded = offloaded;
   if (dp !== undefined) flow.dp = dp;
   if (dpExtraInfo !== undefined) flow.dpExtraInfo = dpExtraInfo;

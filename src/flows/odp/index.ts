@@ -10,4 +10,6 @@ export { formatKeyAttr } from './key-format';
 export { deriveUfid, withUfid, UFID_NAMESPACE } from './ufid';
 export { parseDpctlShow, portNumbers, portNames, resolvePortNames, namePorts, mapFlowPorts, type DpPort, type DpShow } from './ports';
 export { findKey, isDrop, isMaskedSet, type KeyOfKind } from './queries';
-export { formatIpv4, formatIpv6, formatMac } from './addr';
+export {
+  formatIpv4, formatIpv6, formatMac, ipv6FromBytes, ipv6ToBytes, isIpv6AllOnes, isIpv6AllZeros, MAC_ALL_ONES, macFromBytes, macToBytes,
+} from './addr';

@@ -2,7 +2,7 @@
  * Writes {@link KeyAttr}s as OVS 3.1's odp_flow_format() does in verbose (`-m`) mode: every present
  * field, masks only where they are not exact, numbers in the radix OVS uses for that field.
  */
-import { formatIpv4With, formatIpv6, formatMacWith, ipv4FirstOctets, isAllOnes, macFirstBytes } from './addr';
+import { formatIpv4With, formatMacWith, ipv4FirstOctets, ipv6Text, isIpv6AllOnes, MAC_ALL_ONES, macFirstBytes } from './addr';
 import { OdpFormatError } from './errors';
 import { TCP_FLAG_NAMES, TUN_FLAG_NAMES, formatFlags, formatFlagsMasked } from './flags';
 import { COMMON_METADATA } from './constant-blocks';
@@ -96,13 +96,13 @@ function fIp4(f: AddrField, m: Masked<number> | undefined): string {
 
 function fIp6(f: FieldName, m: Masked<Ipv6Addr> | undefined): string {
   if (m === undefined) return '';
-  return isAllOnes(m.mask) ? label(f) + formatIpv6(m.value) : label(f) + formatIpv6(m.value) + '/' + formatIpv6(m.mask);
+  return isIpv6AllOnes(m.mask) ? label(f) + ipv6Text(m.value) : label(f) + ipv6Text(m.value) + '/' + ipv6Text(m.mask);
 }
 
 function fMac(f: AddrField, m: Masked<MacAddr> | undefined): string {
   if (m === undefined) return '';
   const text = formatMacWith(addrLabel(f), m.value);
-  return isAllOnes(m.mask) ? text : text + formatMacWith(SLASH_MAC, m.mask);
+  return m.mask === MAC_ALL_ONES ? text : text + formatMacWith(SLASH_MAC, m.mask);
 }
 
 /** `vid=`, `pcp=`, `cfi=`: decimal, a partial mask as `0x%x`. */

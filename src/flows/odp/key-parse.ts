@@ -5,14 +5,14 @@
  * `ct_tuple6`, which OVS prints but cannot read back), in any field order; fields left out are
  * wildcards, values without `/mask` are exact.
  */
-import { onesBytes, readIpv4, readIpv6, readMac } from './addr';
+import { ipv6AllOnes, MAC_ALL_ONES, readIpv4, readIpv6, readMac } from './addr';
 import { CT_STATE_NAMES, TCP_FLAG_NAMES, TUN_FLAG_NAMES, readFlags } from './flags';
 import type {
   U32Key, ArpKey, CtTuple4Key, CtTuple6Key, EthKey, FragType, GeneveOption, IcmpKey, Ipv4Key, Ipv6Key, Ipv6Addr, KeyAttr, L4PortsKey,
   MacAddr, Masked, MplsLse, NdExtKey, NdKey, PacketTypeKey, TunnelKey, VlanKey,
 } from './model';
 import { constantBlockAt } from './constant-blocks';
-import { maxOf, nameCode, type Reader, type UintBits } from './reader';
+import { maxOf, nameCode, wordsOf, type Reader, type UintBits } from './reader';
 
 /* Field name codes (see nameCode). */
 const N_BOS = nameCode('bos');
@@ -97,13 +97,13 @@ function readMaskedIpv4(r: Reader, what: string): Masked<number> {
 
 function readMaskedIpv6(r: Reader, what: string): Masked<Ipv6Addr> {
   const value = readIpv6(r, what);
-  const mask = r.eat(47) ? readIpv6(r, what, true) : onesBytes(16);
+  const mask = r.eat(47) ? readIpv6(r, what, true) : ipv6AllOnes();
   return { value, mask };
 }
 
 function readMaskedMac(r: Reader, what: string): Masked<MacAddr> {
   const value = readMac(r, what);
-  const mask = r.eat(47) ? readMac(r, what, true) : onesBytes(6);
+  const mask = r.eat(47) ? readMac(r, what, true) : MAC_ALL_ONES;
   return { value, mask };
 }
 
@@ -499,6 +499,91 @@ function readTunnel(r: Reader): TunnelKey {
   return k;
 }
 
+/*
+ * Fast paths: an attribute's fields in the order and form that `dpctl/dump-flows -m` writes them,
+ * matched as literal texts (`,dst=`) instead of field names read and looked up. At the first
+ * difference a fast path puts the cursor back and returns undefined, and the general reader reads
+ * the attribute: the result is the same either way, only the work differs. A value that does not
+ * read throws the error the general reader would throw at that place.
+ */
+
+/** A literal text for {@link eatLiteral}: its bytes and their little-endian words. */
+interface Literal {
+  bytes: Uint8Array;
+  words: Int32Array;
+}
+
+function literal(text: string): Literal {
+  const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
+  return { bytes, words: wordsOf(bytes) };
+}
+
+/** Consumes `l` if it comes next. */
+function eatLiteral(r: Reader, l: Literal): boolean {
+  if (!r.atBytes(l.bytes, l.words)) return false;
+  r.pos += l.bytes.length;
+  return true;
+}
+
+const L_SRC = literal('src=');
+const L_DST = literal(',dst=');
+const L_PROTO = literal(',proto=');
+const L_TOS = literal(',tos=');
+const L_TTL = literal(',ttl=');
+const L_FRAG = literal(',frag=');
+
+/** `src=..,dst=..)` of `eth(`. */
+function fastEth(r: Reader): EthKey | undefined {
+  const start = r.pos;
+  if (!eatLiteral(r, L_SRC)) return undefined;
+  const src = readMaskedMac(r, 'eth src');
+  if (eatLiteral(r, L_DST)) {
+    const dst = readMaskedMac(r, 'eth dst');
+    if (r.eat(41)) return { kind: 'eth', src, dst };
+  }
+  r.pos = start;
+  return undefined;
+}
+
+/** `src=..,dst=..,proto=..,tos=..,ttl=..,frag=..)` of `ipv4(`. */
+function fastIpv4(r: Reader): Ipv4Key | undefined {
+  const start = r.pos;
+  if (!eatLiteral(r, L_SRC)) return undefined;
+  const src = readMaskedIpv4(r, 'ipv4 src');
+  if (eatLiteral(r, L_DST)) {
+    const dst = readMaskedIpv4(r, 'ipv4 dst');
+    if (eatLiteral(r, L_PROTO)) {
+      const proto = readMaskedUint(r, 8, 'ipv4 proto');
+      if (eatLiteral(r, L_TOS)) {
+        const tos = readMaskedUint(r, 8, 'ipv4 tos');
+        if (eatLiteral(r, L_TTL)) {
+          const ttl = readMaskedUint(r, 8, 'ipv4 ttl');
+          if (eatLiteral(r, L_FRAG)) {
+            const frag = readFrag(r);
+            if (r.eat(41)) return { kind: 'ipv4', src, dst, proto, tos, ttl, frag };
+          }
+        }
+      }
+    }
+  }
+  r.pos = start;
+  return undefined;
+}
+
+/** `src=..,dst=..)` of `tcp(`, `udp(`. */
+function fastPorts(r: Reader, kind: 'tcp' | 'udp'): L4PortsKey | undefined {
+  const start = r.pos;
+  if (!eatLiteral(r, L_SRC)) return undefined;
+  const names = kind === 'udp' ? PORT_NAMES.udp : PORT_NAMES.tcp;
+  const src = readMaskedUint(r, 16, names.src);
+  if (eatLiteral(r, L_DST)) {
+    const dst = readMaskedUint(r, 16, names.dst);
+    if (r.eat(41)) return { kind, src, dst };
+  }
+  r.pos = start;
+  return undefined;
+}
+
 /* Attribute name codes. */
 const A_SKB_MARK = nameCode('skb_mark');
 const A_RECIRC_ID = nameCode('recirc_id');
@@ -560,11 +645,11 @@ function readKeyArgs(r: Reader, code: number, start: number, blocks: boolean): K
       r.expect(41);
       return { kind: 'in_port', port: p.port, mask: p.mask };
     }
-    case A_ETH: return readEth(r);
+    case A_ETH: return (blocks ? fastEth(r) : undefined) ?? readEth(r);
     case A_ETH_TYPE: return readNumberKey(r, 'eth_type');
-    case A_IPV4: return readIpv4Key(r);
-    case A_UDP: return readPorts(r, 'udp');
-    case A_TCP: return readPorts(r, 'tcp');
+    case A_IPV4: return (blocks ? fastIpv4(r) : undefined) ?? readIpv4Key(r);
+    case A_UDP: return (blocks ? fastPorts(r, 'udp') : undefined) ?? readPorts(r, 'udp');
+    case A_TCP: return (blocks ? fastPorts(r, 'tcp') : undefined) ?? readPorts(r, 'tcp');
     case A_IPV6: return readIpv6Key(r);
     case A_TCP_FLAGS: return readFlagKey(r, 'tcp_flags');
     case A_RECIRC_ID: return readU32Key(r, 'recirc_id');
@@ -623,8 +708,8 @@ export function readKeyAttr(r: Reader, blocks = true): KeyAttr {
 /**
  * Reads attributes separated by `,` (and optional spaces) until `)` (when `inParens`), the end of
  * the text, or a `word:` section label (`packets:`, `actions:`, ...), which is left unread.
- * `blocks`: take the constant blocks of constant-blocks.ts whole (false only to test that this
- * changes nothing).
+ * `blocks`: take the constant blocks of constant-blocks.ts whole and use the fast paths (false
+ * only to test that this changes nothing).
  */
 export function readKeyList(r: Reader, inParens: boolean, blocks = true): KeyAttr[] {
   const keys: KeyAttr[] = [];

@@ -7,8 +7,11 @@
  * - A field that is `undefined` was not written, which OVS means as fully wildcarded. `-m` output
  *   writes every field, so for flows read from OVS every field of an attribute is present.
  * - Integers up to 32 bits are `number`s (unsigned); 64- and 128-bit values are `bigint`s.
- * - IPv4 addresses are unsigned 32-bit numbers (192.168.1.2 = 0xc0a80102); IPv6 addresses are
- *   16-byte `Uint8Array`s; Ethernet addresses are 6-byte `Uint8Array`s (network order).
+ * - IPv4 addresses are unsigned 32-bit numbers (192.168.1.2 = 0xc0a80102); Ethernet addresses are
+ *   unsigned 48-bit numbers (50:54:00:00:00:01 = 0x505400000001, exact in a double); IPv6
+ *   addresses are arrays of eight 16-bit words (2001:db8::1 = [0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]).
+ *   All are in network order: the first byte or word is the most significant. addr.ts converts
+ *   them to and from bytes (macToBytes, ipv6ToBytes, ...).
  * - A {@link Port} is what the text said: a number (odp port number) or a port name.
  * - Key attributes and actions keep the order in which they were written, which is OVS's order.
  */
@@ -22,10 +25,10 @@ export interface Masked<T> {
 /** An odp port as written: its number, or its name (when OVS printed names). */
 export type Port = number | string;
 
-/** A 6-byte Ethernet address. */
-export type MacAddr = Uint8Array;
-/** A 16-byte IPv6 address. */
-export type Ipv6Addr = Uint8Array;
+/** An Ethernet address as an unsigned 48-bit number (first byte most significant). */
+export type MacAddr = number;
+/** An IPv6 address as eight 16-bit words (first word most significant). */
+export type Ipv6Addr = readonly number[];
 
 /** The IP fragment type of the `frag=` field (an enumeration; its mask is always exact). */
 export type FragType = 'no' | 'first' | 'later';
@@ -321,7 +324,7 @@ export interface BareAction {
   kind: 'pop_vlan' | 'ct_clear' | 'pop_eth' | 'pop_nsh';
 }
 
-/** An IP address in a NAT range: IPv4 as a number, IPv6 as 16 bytes. */
+/** An IP address in a NAT range: IPv4 as a number, IPv6 as eight words (an array). */
 export type IpAddr = number | Ipv6Addr;
 
 export interface CtNat {

@@ -1,7 +1,7 @@
 /**
  * Small questions about parsed flows that consumers (the offload engine) ask often.
  */
-import { isAllOnes } from './addr';
+import { isIpv6AllOnes, MAC_ALL_ONES } from './addr';
 import type { Action, KeyAttr, KeyKind, SetAction } from './model';
 
 /** The member(s) of {@link KeyAttr} whose `kind` may be `K`. */
@@ -18,19 +18,19 @@ export function isDrop(actions: readonly Action[]): boolean {
   return actions.every((a) => a.kind === 'drop');
 }
 
-/** Full mask of each field of the attributes a set action may carry; 'bytes' = all-ones bytes, 'enum' = exact when present. */
-type FullMask = number | 'bytes' | 'enum';
+/** Full mask of each field of the attributes a set action may carry; 'ipv6' = all-ones words, 'enum' = exact when present. */
+type FullMask = number | 'ipv6' | 'enum';
 const SET_FIELDS: Partial<Record<KeyKind, Record<string, FullMask>>> = {
-  eth: { src: 'bytes', dst: 'bytes' },
+  eth: { src: MAC_ALL_ONES, dst: MAC_ALL_ONES },
   ipv4: { src: 0xffffffff, dst: 0xffffffff, proto: 0xff, tos: 0xff, ttl: 0xff, frag: 'enum' },
-  ipv6: { src: 'bytes', dst: 'bytes', label: 0xfffff, proto: 0xff, tclass: 0xff, hlimit: 0xff, frag: 'enum' },
+  ipv6: { src: 'ipv6', dst: 'ipv6', label: 0xfffff, proto: 0xff, tclass: 0xff, hlimit: 0xff, frag: 'enum' },
   tcp: { src: 0xffff, dst: 0xffff },
   udp: { src: 0xffff, dst: 0xffff },
   sctp: { src: 0xffff, dst: 0xffff },
   icmp: { type: 0xff, code: 0xff },
   icmpv6: { type: 0xff, code: 0xff },
-  arp: { sip: 0xffffffff, tip: 0xffffffff, op: 0xffff, sha: 'bytes', tha: 'bytes' },
-  nd: { target: 'bytes', sll: 'bytes', tll: 'bytes' },
+  arp: { sip: 0xffffffff, tip: 0xffffffff, op: 0xffff, sha: MAC_ALL_ONES, tha: MAC_ALL_ONES },
+  nd: { target: 'ipv6', sll: MAC_ALL_ONES, tll: MAC_ALL_ONES },
 };
 const SINGLE_FULL: Partial<Record<KeyKind, number>> = {
   skb_priority: 0xffffffff, skb_mark: 0xffffffff, ct_mark: 0xffffffff, ct_state: 0xffffffff, recirc_id: 0xffffffff,
@@ -52,7 +52,7 @@ export function isMaskedSet(a: SetAction): boolean {
     const v = rec[name];
     if (v === undefined) return true;
     if (full === 'enum' || typeof v === 'string') continue;
-    if (full === 'bytes' ? !isAllOnes(v.mask as Uint8Array) : v.mask !== full) return true;
+    if (full === 'ipv6' ? !isIpv6AllOnes(v.mask as readonly number[]) : v.mask !== full) return true;
   }
   return false;
 }

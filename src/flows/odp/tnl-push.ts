@@ -3,7 +3,7 @@
  * pushes (Ethernet + IPv4/IPv6 + UDP/VXLAN, Geneve, GTP-U, or GRE/ERSPAN), read and written
  * as OVS 3.1's ovs_parse_tnl_push()/format_odp_tnl_push_header() do.
  */
-import { formatIpv4, formatIpv6, formatMac, readIpv4, readIpv6, readMac } from './addr';
+import { formatIpv4, formatMac, ipv6Text, readIpv4, readIpv6, readMac } from './addr';
 import type { Port, TnlIpHeader, TnlProtoHeader, TnlPushAction, TnlPushHeader, TnlUdp } from './model';
 import { dec, hex04, hex0x, hexAlt } from './numfmt';
 import type { Reader } from './reader';
@@ -184,7 +184,7 @@ export function formatTnlPush(a: TnlPushAction): string {
     s += 'ipv4(src=' + formatIpv4(ip.src) + ',dst=' + formatIpv4(ip.dst) + ',proto=' + dec(ip.proto) + ',tos=' + hexAlt(ip.tos) +
       ',ttl=' + dec(ip.ttl) + ',frag=' + hex0x(ip.frag) + '),';
   } else {
-    s += 'ipv6(src=' + formatIpv6(ip.src) + ',dst=' + formatIpv6(ip.dst) + ',label=' + dec(ip.label) + ',proto=' + dec(ip.proto) +
+    s += 'ipv6(src=' + ipv6Text(ip.src) + ',dst=' + ipv6Text(ip.dst) + ',label=' + dec(ip.label) + ',proto=' + dec(ip.proto) +
       ',tclass=' + hex0x(ip.tclass) + ',hlimit=' + dec(ip.hlimit) + '),';
   }
   const t = h.tunnel;

@@ -25,7 +25,7 @@ function describeSetKey(key: KeyAttr): string {
         // A masked set writes only the bits of its mask: a field under a zero mask is not written.
         if (typeof v === 'object' && v !== null && 'mask' in v) {
           const m = v.mask;
-          if (m === 0 || m === 0n || (m instanceof Uint8Array && m.every((b) => b === 0))) continue;
+          if (m === 0 || m === 0n || (Array.isArray(m) && m.every((w) => w === 0))) continue;
         }
         fields.push(name);
       }

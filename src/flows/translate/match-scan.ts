@@ -20,8 +20,8 @@
  * ND packet).
  */
 import type {
-  ArpKey, CtTuple4Key, CtTuple6Key, EthKey, EthTypeKey, IcmpKey, InPortKey, Ipv4Key, Ipv6Key, KeyAttr, L4PortsKey, Masked,
-  MplsKey, NdKey, PacketTypeKey, TcpFlagsKey, TunnelKey, VlanKey,
+  ArpKey, CtTuple4Key, CtTuple6Key, EthKey, EthTypeKey, IcmpKey, InPortKey, Ipv4Key, Ipv6Addr, Ipv6Key, KeyAttr, L4PortsKey, MacAddr,
+  Masked, MplsKey, NdKey, PacketTypeKey, TcpFlagsKey, TunnelKey, VlanKey,
 } from '../odp';
 
 /** The attributes a rule is built from; undefined when the match does not have them. */
@@ -55,9 +55,10 @@ function matched(m: Masked<number> | undefined): boolean {
   return m !== undefined && m.mask !== 0;
 }
 
-function bytesMatched(m: Masked<Uint8Array> | undefined): boolean {
+function bytesMatched(m: Masked<MacAddr> | Masked<Ipv6Addr> | undefined): boolean {
   if (m === undefined) return false;
   const a = m.mask;
+  if (typeof a === 'number') return a !== 0;
   for (let i = 0; i < a.length; i++) if (a[i] !== 0) return true;
   return false;
 }
