@@ -7,6 +7,12 @@
  *   next to the raw native batch insertion of the same rules (backend.create of RuleSpec batches,
  *   the floor) as the peer. The first min(60,000, 60%) flows output to port 2 (a MARK, a flow_id
  *   each: there are 65,536), the rest drop (no mark, no flow_id).
+ * - offload.stages: where the in-process time of a flow goes, as cumulative pipelines over the same
+ *   flows and batches, each stage's result dropped at once as the engine drops it: parseFlowInput;
+ *   + translateFlow; + withVariant and encoding into a RuleBatchBuilder; + native create of each
+ *   encoded batch (a fresh NIC per round). The difference between engine.put and the last pipeline
+ *   is the engine's own bookkeeping (records, flow_ids, trial planning, outcomes) and the GC its
+ *   surviving records cost. Microseconds per flow, CPU time of this thread and helpers (medians).
  * - offload.sweep: one statistics sweep (a single batched query) over N offloaded counting flows,
  *   and over the large size [100k < 10 ms].
  * - offload.memory: agent bytes per offloaded flow after a GC: JS heap, and JS heap plus external buffers
@@ -24,6 +30,7 @@ import vm from 'node:vm';
 import { ControlClient, ControlServer } from '../src/control';
 import { parseFlowInput } from '../src/offload/flow-input';
 import { translateFlow, VARIANT_COUNT, withVariant } from '../src/flows/translate';
+import { RuleBatchBuilder } from '../src/native/rule-encoder';
 import type { RuleSpec } from '../src/native/rule-spec';
 import { SoftNicBackend } from '../src/native/soft-backend';
 import { OffloadEngine, registerOffloadMethods, type EnginePorts, type FlowInput } from '../src/offload';
@@ -32,6 +39,7 @@ import { median, size, type Benchmark, type BenchOptions, type BenchResult } fro
 const NAME_PUT = 'offload.put';
 const NAME_SWEEP = 'offload.sweep';
 const NAME_MEMORY = 'offload.memory';
+const NAME_STAGES = 'offload.stages';
 
 const PORTS: EnginePorts = {
   hwPortIdOf: (odp) => (odp === 1 ? 0 : odp === 2 ? 1 : undefined),
@@ -137,6 +145,63 @@ function nativeRate(input: FlowInput[], batch: number): number {
   }
 }
 
+/** CPU microseconds per flow of f() over `n` flows. */
+function cpuUsPerFlow(n: number, f: () => void): number {
+  const c0 = process.cpuUsage();
+  f();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / n;
+}
+
+type Stage = 'parse' | 'translate' | 'encode' | 'create';
+const STAGES: readonly Stage[] = ['parse', 'translate', 'encode', 'create'];
+
+/** Runs the pipeline up to `last` over every flow, batch by batch; returns CPU us per flow. */
+function pipeline(parts: readonly FlowInput[][], n: number, last: Stage): number {
+  const stop = STAGES.indexOf(last);
+  const builder = new RuleBatchBuilder();
+  const nic = stop >= 3 ? new SoftNicBackend('full') : undefined;
+  let sink = 0;
+  try {
+    return cpuUsPerFlow(n, () => {
+      let id = 0;
+      for (const part of parts) {
+        builder.reset();
+        for (let i = 0; i < part.length; i++) {
+          const p = parseFlowInput(part[i], i);
+          if (stop === 0) {
+            sink += p.matchText.length;
+            continue;
+          }
+          const tr = translateFlow(p, PORTS, { flowId: id++ & 0xffff });
+          if (!tr.ok) throw new Error(`bench flow does not translate: ${tr.reason}`);
+          if (stop >= 2) builder.add(withVariant(tr.rule, VARIANT_COUNT));
+        }
+        if (nic) sink += nic.create(builder.finish()).length;
+      }
+    });
+  } finally {
+    nic?.close();
+    if (sink < 0) throw new Error('unreachable');
+  }
+}
+
+/** Median CPU us per flow of each cumulative pipeline, and of engine.put. */
+function stageCosts(input: FlowInput[], batch: number, rounds: number): Record<Stage | 'engine', number> {
+  const parts = batches(input, batch);
+  const samples: Record<Stage | 'engine', number[]> = { parse: [], translate: [], encode: [], create: [], engine: [] };
+  for (let r = 0; r < Math.max(3, rounds); r++) {
+    for (const st of STAGES) samples[st].push(pipeline(parts, input.length, st));
+    const nic = new SoftNicBackend('full');
+    const engine = new OffloadEngine({ backend: nic, ports: PORTS });
+    samples.engine.push(cpuUsPerFlow(input.length, () => {
+      for (const part of parts) engine.put(part);
+    }));
+    nic.close();
+  }
+  return { parse: median(samples.parse), translate: median(samples.translate), encode: median(samples.encode), create: median(samples.create), engine: median(samples.engine) };
+}
+
 /** Median time of one sweep over `n` offloaded counting flows, ms. */
 function sweepMs(n: number, batch: number, rounds: number, log: (m: string) => void): number {
   const nic = new SoftNicBackend('full');
@@ -211,6 +276,19 @@ async function run(options: BenchOptions): Promise<BenchResult[]> {
   results.push(
     { bench: NAME_PUT, metric: `flow/put to offloaded, control socket, batches of ${batch} (${n} flows)`, value: median(socket), unit: 'flows/s', peer: 'native create (floor)', peerValue: floor },
     { bench: NAME_PUT, metric: `flow/put to offloaded, in-process, batches of ${batch} (${n} flows)`, value: median(inproc), unit: 'flows/s', peer: 'native create (floor)', peerValue: floor },
+  );
+
+  options.log(`${NAME_STAGES}: ${n} flows`);
+  const st = stageCosts(input, batch, rounds);
+  const us = (v: number): number => Math.round(v * 1000) / 1000;
+  options.log(`${NAME_STAGES}: cumulative CPU us/flow: parse ${us(st.parse)}, +translate ${us(st.translate)}, +encode ${us(st.encode)}, +native create ${us(st.create)}; engine.put ${us(st.engine)}`);
+  results.push(
+    { bench: NAME_STAGES, metric: `parseFlowInput, CPU per flow (${n} flows)`, value: us(st.parse), unit: 'us' },
+    { bench: NAME_STAGES, metric: `translateFlow, CPU per flow`, value: us(st.translate - st.parse), unit: 'us' },
+    { bench: NAME_STAGES, metric: `withVariant + encode (RuleBatchBuilder), CPU per flow`, value: us(st.encode - st.translate), unit: 'us' },
+    { bench: NAME_STAGES, metric: `native create of encoded batches, CPU per flow`, value: us(st.create - st.encode), unit: 'us' },
+    { bench: NAME_STAGES, metric: `engine bookkeeping + GC of the table (engine.put minus the above), CPU per flow`, value: us(st.engine - st.create), unit: 'us' },
+    { bench: NAME_STAGES, metric: `engine.put total, CPU per flow`, value: us(st.engine), unit: 'us' },
   );
 
   options.log(`${NAME_SWEEP}: ${n} flows`);

@@ -47,6 +47,13 @@ export interface FlowBackend {
   validate(rules: RuleBatch): Checked[];
   /** rte_flow_create for each rule. */
   create(rules: RuleBatch): Created[];
+  /**
+   * create() without an object per rule, for bulk offload: `handlesOut[i]` receives the handle of
+   * rule i, or 0 when it failed; the failures (rule index -> why) are returned, or undefined when
+   * every rule was created. Same rules, same device calls, same outcomes as create().
+   * @throws RangeError when `handlesOut` holds fewer elements than the batch has rules
+   */
+  createInto(rules: RuleBatch, handlesOut: Uint32Array): Map<number, RteFlowError> | undefined;
   /** rte_flow_destroy for each handle. */
   destroy(handles: readonly FlowHandle[] | Uint32Array): Checked[];
   /** rte_flow_query of COUNT for each handle; `reset` zeroes the counters after reading them. */

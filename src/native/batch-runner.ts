@@ -75,6 +75,30 @@ export class BatchRunner {
     return out;
   }
 
+  /** FlowBackend.createInto. */
+  createInto(rules: RuleBatch, handlesOut: Uint32Array): Map<number, RteFlowError> | undefined {
+    if (!(handlesOut instanceof Uint32Array)) throw new TypeError('createInto: handlesOut must be a Uint32Array');
+    const enc = encoded(rules);
+    if (handlesOut.length < enc.total) throw new RangeError(`createInto: handlesOut holds ${handlesOut.length} elements, ${enc.total} needed (one per rule)`);
+    const dev = this.device();
+    const positions = enc.positions;
+    // Records are rules 0..count-1 unless some rule failed to encode: then they go through the scratch.
+    const handles = positions ? handleScratch(enc.count) : handlesOut;
+    const failures = enc.count > 0 ? dev.create(enc.bytes, enc.count, handles) : undefined;
+    let errors: Map<number, RteFlowError> | undefined;
+    if (positions) {
+      handlesOut.fill(0, 0, enc.total);
+      for (let j = 0; j < enc.count; j++) handlesOut[positions[j]] = handles[j];
+    }
+    if (enc.failures.size > 0) errors = new Map(enc.failures);
+    eachFailure(failures, (j, error) => {
+      const i = enc.indexOf(j);
+      handlesOut[i] = 0;
+      (errors ??= new Map()).set(i, error);
+    });
+    return errors;
+  }
+
   destroy(handles: readonly FlowHandle[] | Uint32Array): Checked[] {
     const { array, errors } = handleArray(handles);
     const failures = this.device().destroy(array);

@@ -5,6 +5,7 @@
  */
 import type { Checked, Created, FlowBackend, FlowHandle, PortInfo, Queried, RuleBatch } from './backend';
 import { BatchRunner } from './batch-runner';
+import type { RteFlowError } from './errors';
 import type { NativeFlowDevice } from './loader';
 
 export abstract class DeviceBackend<D extends NativeFlowDevice> implements FlowBackend {
@@ -23,6 +24,10 @@ export abstract class DeviceBackend<D extends NativeFlowDevice> implements FlowB
 
   create(rules: RuleBatch): Created[] {
     return this.runner.create(rules);
+  }
+
+  createInto(rules: RuleBatch, handlesOut: Uint32Array): Map<number, RteFlowError> | undefined {
+    return this.runner.createInto(rules, handlesOut);
   }
 
   destroy(handles: readonly FlowHandle[] | Uint32Array): Checked[] {

@@ -15,8 +15,8 @@
  */
 import { parseIpv4, parseIpv6, parseMac } from './addresses';
 import { RteFlowError, type RteFlowErrorType } from './errors';
-import { ACTION_CODES, ITEM_LAYOUTS, isActionName, isItemName, type FieldLayout, type ItemLayout } from './item-fields';
-import type { RuleSpec } from './rule-spec';
+import { ACTION_CODES, ACTION_NAMES, ITEM_LAYOUTS, type FieldLayout, type ItemLayout } from './item-fields';
+import type { ActionName, RuleSpec } from './rule-spec';
 
 const EINVAL = 22;
 const ENOTSUP = 95;
@@ -26,18 +26,30 @@ export const MAX_ITEMS = 64;
 export const MAX_ACTIONS = 64;
 const MAX_RSS_KEY = 256;
 const RSS_FUNCS: Readonly<Record<string, number>> = { DEFAULT: 0, TOEPLITZ: 1, SIMPLE_XOR: 2, SYMMETRIC_TOEPLITZ: 3 };
-const ATTR_KEYS = new Set(['port', 'group', 'priority', 'ingress', 'egress', 'transfer']);
-const RULE_KEYS = new Set(['attr', 'pattern', 'actions']);
-const ITEM_KEYS = new Set(['type', 'spec', 'mask']);
-const ACTION_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
-  MARK: new Set(['type', 'id']),
-  COUNT: new Set(['type', 'id']),
-  QUEUE: new Set(['type', 'index']),
-  DROP: new Set(['type']),
-  RSS: new Set(['type', 'queues', 'func', 'level', 'types', 'key']),
-  PORT_ID: new Set(['type', 'id', 'original']),
-  END: new Set(['type']),
+// Allowed property names, compared by identity first: for-in hands out internalized strings, so a
+// short list scanned with === is cheaper than a Set lookup per key (the encoder's hot path).
+const ATTR_KEYS: readonly string[] = ['port', 'group', 'priority', 'ingress', 'egress', 'transfer'];
+const RULE_KEYS: readonly string[] = ['attr', 'pattern', 'actions'];
+const ITEM_KEYS: readonly string[] = ['type', 'spec', 'mask'];
+const ACTION_KEYS: Readonly<Record<string, readonly string[]>> = {
+  MARK: ['type', 'id'],
+  COUNT: ['type', 'id'],
+  QUEUE: ['type', 'index'],
+  DROP: ['type'],
+  RSS: ['type', 'queues', 'func', 'level', 'types', 'key'],
+  PORT_ID: ['type', 'id', 'original'],
+  END: ['type'],
 };
+
+/** Action types by name (END excluded; any other key is absent): code and allowed properties. */
+const ACTION_INFO: ReadonlyMap<unknown, { readonly name: ActionName; readonly code: number; readonly keys: readonly string[] }> = new Map(
+  ACTION_NAMES.map((name) => [name, { name, code: ACTION_CODES[name], keys: ACTION_KEYS[name] }]),
+);
+
+function listHas(list: readonly string[], key: string): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] === key) return true;
+  return false;
+}
 
 /** A batch in the native format, with the per-element failures found while encoding it. */
 export class EncodedRules {
@@ -214,38 +226,48 @@ function addressWriter(f: FieldLayout): FieldWriter {
   };
 }
 
-/** Per item: field name -> writer. */
-const WRITERS = new Map<ItemLayout, Map<string, FieldWriter>>(
-  Object.values(ITEM_LAYOUTS).map((layout) => [
-    layout,
-    new Map(
-      layout.fields.map((f): [string, FieldWriter] => [f.name, f.kind === 'uint' ? uintWriter(f) : f.kind === 'bit' ? bitWriter(f) : addressWriter(f)]),
-    ),
-  ]),
-);
+/** Item layouts by name; any other key (END, a number...) is absent. */
+const LAYOUT_BY_NAME: ReadonlyMap<unknown, ItemLayout> = new Map<unknown, ItemLayout>(Object.values(ITEM_LAYOUTS).map((l) => [l.name, l]));
+
+interface FieldEntry {
+  readonly name: string;
+  readonly write: FieldWriter;
+}
+
+/** Per item type code: its fields' writers (a few, scanned with ===: see listHas). */
+const FIELD_TABLES: Array<readonly FieldEntry[]> = [];
+for (const layout of Object.values(ITEM_LAYOUTS)) {
+  FIELD_TABLES[layout.code] = layout.fields.map((f) => ({ name: f.name, write: f.kind === 'uint' ? uintWriter(f) : f.kind === 'bit' ? bitWriter(f) : addressWriter(f) }));
+}
+
+function writerOf(table: readonly FieldEntry[], key: string): FieldWriter | undefined {
+  for (let i = 0; i < table.length; i++) if (table[i].name === key) return table[i].write;
+  return undefined;
+}
 
 function writeFields(w: Writer, byteBase: number, layout: ItemLayout, fields: unknown, which: 'spec' | 'mask', pos: number): void {
-  const type: RteFlowErrorType = which === 'spec' ? 'ITEM_SPEC' : 'ITEM_MASK';
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
-    throw new SpecError(`${layout.name} ${which} must be an object of fields, not ${describe(fields)}`, type, EINVAL, pos);
+    throw new SpecError(`${layout.name} ${which} must be an object of fields, not ${describe(fields)}`, which === 'spec' ? 'ITEM_SPEC' : 'ITEM_MASK', EINVAL, pos);
   }
   const obj = fields as Record<string, unknown>;
-  const writers = WRITERS.get(layout) as Map<string, FieldWriter>;
+  const table = FIELD_TABLES[layout.code];
+  const u8 = w.u8;
   for (const key in obj) {
-    const write = writers.get(key);
-    if (!write) throw new SpecError(`${layout.name} ${which} has no field "${key}"`, type, EINVAL, pos);
+    const write = writerOf(table, key);
+    if (!write) throw new SpecError(`${layout.name} ${which} has no field "${key}"`, which === 'spec' ? 'ITEM_SPEC' : 'ITEM_MASK', EINVAL, pos);
     const value = obj[key];
     if (value === undefined) continue;
-    const problem = write(w.u8, byteBase, value);
-    if (problem !== undefined) throw new SpecError(`${layout.name} ${which}.${key}: ${problem}`, type, EINVAL, pos);
+    const problem = write(u8, byteBase, value);
+    if (problem !== undefined) throw new SpecError(`${layout.name} ${which}.${key}: ${problem}`, which === 'spec' ? 'ITEM_SPEC' : 'ITEM_MASK', EINVAL, pos);
   }
 }
 
-function checkKeys(obj: object, allowed: ReadonlySet<string>, what: string, type: RteFlowErrorType, pos: number): void {
+/** Throws for a property of `obj` not in `allowed`; `what` + `suffix` names the object (built only then). */
+function checkKeys(obj: object, allowed: readonly string[], what: string, suffix: string, type: RteFlowErrorType, pos: number): void {
   for (const key in obj) {
-    if (!allowed.has(key)) {
+    if (!listHas(allowed, key)) {
       const hint = key === 'last' ? ' (ranges are not supported)' : '';
-      throw new SpecError(`${what} has no property "${key}"${hint}`, key === 'last' ? 'ITEM_LAST' : type, key === 'last' ? ENOTSUP : EINVAL, pos);
+      throw new SpecError(`${what}${suffix} has no property "${key}"${hint}`, key === 'last' ? 'ITEM_LAST' : type, key === 'last' ? ENOTSUP : EINVAL, pos);
     }
   }
 }
@@ -262,16 +284,16 @@ function writeItems(w: Writer, pattern: unknown): number {
       if (i !== items.length - 1) throw new SpecError(`pattern[${i}] is END but items follow it`, 'ITEM', EINVAL, i + 1);
       break;
     }
-    if (!isItemName(type)) throw new SpecError(`pattern[${i}]: unknown item type ${describe(type)}`, 'ITEM', ENOTSUP, i);
-    checkKeys(item, ITEM_KEYS, `${type} item`, 'ITEM', i);
+    const layout = LAYOUT_BY_NAME.get(type);
+    if (layout === undefined) throw new SpecError(`pattern[${i}]: unknown item type ${describe(type)}`, 'ITEM', ENOTSUP, i);
+    checkKeys(item, ITEM_KEYS, layout.name, ' item', 'ITEM', i);
     if (++n > MAX_ITEMS) throw new SpecError(`pattern has more than ${MAX_ITEMS} items`, 'ITEM_NUM', EINVAL, i);
-    const layout = ITEM_LAYOUTS[type];
     const words = (layout.size + 3) >> 2;
     w.ensure(2 + 2 * words);
     const at = w.pos;
     const hasSpec = spec !== undefined;
     const hasMask = mask !== undefined;
-    if (hasMask && !hasSpec) throw new SpecError(`${type} has a mask but no spec`, 'ITEM_MASK', EINVAL, i);
+    if (hasMask && !hasSpec) throw new SpecError(`${layout.name} has a mask but no spec`, 'ITEM_MASK', EINVAL, i);
     w.u32[at] = layout.code;
     w.u32[at + 1] = (hasSpec ? 1 : 0) | (hasMask ? 2 : 0);
     w.pos += 2 + 2 * words;
@@ -340,8 +362,9 @@ function writeActions(w: Writer, actions: unknown): number {
       if (i !== list.length - 1) throw new SpecError(`actions[${i}] is END but actions follow it`, 'ACTION', EINVAL, i + 1);
       break;
     }
-    if (!isActionName(type)) throw new SpecError(`actions[${i}]: unknown action type ${describe(type)}`, 'ACTION', ENOTSUP, i);
-    checkKeys(a, ACTION_KEYS[type], `${type} action`, 'ACTION_CONF', i);
+    const info = ACTION_INFO.get(type);
+    if (info === undefined) throw new SpecError(`actions[${i}]: unknown action type ${describe(type)}`, 'ACTION', ENOTSUP, i);
+    checkKeys(a, info.keys, info.name, ' action', 'ACTION_CONF', i);
     if (++n > MAX_ACTIONS) throw new SpecError(`more than ${MAX_ACTIONS} actions`, 'ACTION_NUM', EINVAL, i);
     if (type === 'RSS') {
       writeRss(w, a, i);
@@ -349,23 +372,23 @@ function writeActions(w: Writer, actions: unknown): number {
     }
     w.ensure(4);
     const at = w.pos;
-    w.u32[at] = ACTION_CODES[type];
-    switch (type) {
+    w.u32[at] = info.code;
+    switch (info.name) {
       case 'MARK':
         w.u32[at + 1] = 1;
-        w.u32[at + 2] = uintProp(a, 'id', 0xffffffff, type, i, false);
+        w.u32[at + 2] = uintProp(a, 'id', 0xffffffff, info.name, i, false);
         break;
       case 'COUNT':
         w.u32[at + 1] = 1;
-        w.u32[at + 2] = uintProp(a, 'id', 0xffffffff, type, i, true);
+        w.u32[at + 2] = uintProp(a, 'id', 0xffffffff, info.name, i, true);
         break;
       case 'QUEUE':
         w.u32[at + 1] = 1;
-        w.u32[at + 2] = uintProp(a, 'index', 0xffff, type, i, false);
+        w.u32[at + 2] = uintProp(a, 'index', 0xffff, info.name, i, false);
         break;
       case 'PORT_ID': {
         w.u32[at + 1] = 2;
-        w.u32[at + 2] = uintProp(a, 'id', 0xffffffff, type, i, false);
+        w.u32[at + 2] = uintProp(a, 'id', 0xffffffff, info.name, i, false);
         const original = a.original ?? false;
         if (typeof original !== 'boolean') throw new SpecError(`PORT_ID.original: ${describe(original)} is not a boolean`, 'ACTION_CONF', EINVAL, i);
         w.u32[at + 3] = original ? 1 : 0;
@@ -380,14 +403,12 @@ function writeActions(w: Writer, actions: unknown): number {
   return n;
 }
 
-function attrUint(attr: Record<string, unknown>, key: string, type: RteFlowErrorType): number {
-  const v = attr[key];
+function attrUint(v: unknown, key: string, type: RteFlowErrorType): number {
   if (!isUint(v, 0xffffffff)) throw new SpecError(`attr.${key}: ${describe(v)} is not an integer in 0..4294967295`, type, EINVAL);
   return v;
 }
 
-function attrBool(attr: Record<string, unknown>, key: string, type: RteFlowErrorType, optional: boolean): boolean {
-  const v = attr[key];
+function attrBool(v: unknown, key: string, type: RteFlowErrorType, optional: boolean): boolean {
   if (v === undefined && optional) return false;
   if (typeof v !== 'boolean') throw new SpecError(`attr.${key}: ${describe(v)} is not a boolean`, type, EINVAL);
   return v;
@@ -395,21 +416,21 @@ function attrBool(attr: Record<string, unknown>, key: string, type: RteFlowError
 
 function writeRule(w: Writer, rule: unknown): void {
   if (rule === null || typeof rule !== 'object') throw new SpecError(`a rule must be an object, not ${describe(rule)}`, 'UNSPECIFIED', EINVAL);
-  checkKeys(rule, RULE_KEYS, 'rule', 'UNSPECIFIED', -1);
+  checkKeys(rule, RULE_KEYS, 'rule', '', 'UNSPECIFIED', -1);
   const { attr, pattern, actions } = rule as { attr?: unknown; pattern?: unknown; actions?: unknown };
   if (attr === null || typeof attr !== 'object') throw new SpecError(`attr must be an object, not ${describe(attr)}`, 'ATTR', EINVAL);
-  checkKeys(attr, ATTR_KEYS, 'attr', 'ATTR', -1);
+  checkKeys(attr, ATTR_KEYS, 'attr', '', 'ATTR', -1);
   const at = attr as Record<string, unknown>;
   w.ensure(HEADER_WORDS);
   const start = w.pos;
   const u32 = w.u32;
-  u32[start + 1] = attrUint(at, 'port', 'UNSPECIFIED');
-  u32[start + 2] = attrUint(at, 'group', 'ATTR_GROUP');
-  u32[start + 3] = attrUint(at, 'priority', 'ATTR_PRIORITY');
+  u32[start + 1] = attrUint(at.port, 'port', 'UNSPECIFIED');
+  u32[start + 2] = attrUint(at.group, 'group', 'ATTR_GROUP');
+  u32[start + 3] = attrUint(at.priority, 'priority', 'ATTR_PRIORITY');
   u32[start + 4] =
-    (attrBool(at, 'ingress', 'ATTR_INGRESS', false) ? 1 : 0) |
-    (attrBool(at, 'egress', 'ATTR_EGRESS', true) ? 2 : 0) |
-    (attrBool(at, 'transfer', 'ATTR_TRANSFER', true) ? 4 : 0);
+    (attrBool(at.ingress, 'ingress', 'ATTR_INGRESS', false) ? 1 : 0) |
+    (attrBool(at.egress, 'egress', 'ATTR_EGRESS', true) ? 2 : 0) |
+    (attrBool(at.transfer, 'transfer', 'ATTR_TRANSFER', true) ? 4 : 0);
   w.pos += HEADER_WORDS;
   const nItems = writeItems(w, pattern);
   const nActions = writeActions(w, actions);

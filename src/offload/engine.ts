@@ -13,8 +13,9 @@
  * - statistics of a flow survive a modify; only flow/del and flow/flush forget them.
  *
  * Everything is synchronous: the backends are. Batches: a put creates all its rules with one
- * backend.create() per trial round; del and flush destroy with one call; a stats sweep queries
- * every counting rule with one call over a preallocated Uint32Array of handles.
+ * backend.createInto() per trial round (handles into a reused Uint32Array, no object per rule);
+ * del and flush destroy with one call; a stats sweep queries every counting rule with one call
+ * over a preallocated Uint32Array of handles.
  */
 import type { Logger } from '../log';
 import type { Action, KeyAttr, Port } from '../flows/odp';
@@ -141,6 +142,8 @@ export class OffloadEngine {
 
   private readonly records = new Map<string, FlowRecord>();
   private readonly byHandle = new Map<number, FlowRecord>();
+  /** createInto() output of runAttempts(), grown on demand. */
+  private createdHandles = new Uint32Array(1024);
   /**
    * Number of records that write a port by name. A port-map change re-evaluates those and the
    * records on a changed odp port (rec.inOdp / rec.outOdp), found by one scan of the table: no
@@ -414,7 +417,7 @@ export class OffloadEngine {
   }
 
   /**
-   * Creates the queued rules: one backend.create() per trial round. The first round sends the
+   * Creates the queued rules: one backend.createInto() per trial round. The first round sends the
    * batch encoded while planning; a later round re-translates only the failures (from their text,
    * with the same flow_id and port map) in their next variant.
    */
@@ -423,42 +426,61 @@ export class OffloadEngine {
     if (round.length === 0) return;
     this.attemptsPending = [];
     while (round.length > 0) {
-      const results = this.backend.create(this.builder.finish());
+      if (this.createdHandles.length < round.length) this.createdHandles = new Uint32Array(Math.max(round.length, this.createdHandles.length * 2));
+      const handles = this.createdHandles;
+      const errors = this.backend.createInto(this.builder.finish(), handles);
       this.builder.reset();
       const next: Attempt[] = [];
+      // Per-device bookkeeping changes only between runs of one device: keep the run's delta.
+      let runDevice = -1;
+      let runCount = 0;
+      let learnedDevice = -1;
+      let learnedName: VariantName | undefined;
       for (let k = 0; k < round.length; k++) {
         const a = round[k];
         const v = a.variants[a.idx];
         const counts = this.attempts[v.name];
         counts.tried++;
-        const r = results[k];
+        const handle = handles[k];
         const rec = a.rec;
-        if (r.ok) {
+        if (handle !== 0) {
           counts.succeeded++;
           if (rec.deleted) {
-            this.backend.destroy([r.handle]);
+            this.backend.destroy([handle]);
             continue;
           }
-          rec.handle = r.handle;
+          rec.handle = handle;
           rec.variant = v.name;
           rec.counting = v.count;
-          this.byHandle.set(r.handle, rec);
+          this.byHandle.set(handle, rec);
           if (v.count) this.addSlot(rec);
-          this.offloadedPerDevice.set(rec.device, (this.offloadedPerDevice.get(rec.device) ?? 0) + 1);
-          this.learned.set(rec.device, v.name);
+          const d = rec.device;
+          if (d !== runDevice) {
+            if (runCount > 0) this.offloadedPerDevice.set(runDevice, (this.offloadedPerDevice.get(runDevice) ?? 0) + runCount);
+            runDevice = d;
+            runCount = 0;
+          }
+          runCount++;
+          if (d !== learnedDevice || v.name !== learnedName) {
+            this.learned.set(d, v.name);
+            learnedDevice = d;
+            learnedName = v.name;
+          }
           this.setState(rec, 'offloaded', undefined);
         } else {
           counts.failed++;
-          a.error = r.error;
+          const error = errors?.get(k);
+          a.error = error;
           if (a.idx + 1 < a.variants.length && !rec.deleted) {
             a.idx++;
             next.push(a);
           } else if (!rec.deleted) {
             this.releaseId(rec);
-            this.setState(rec, 'software', nicReason(r.error, v));
+            this.setState(rec, 'software', nicReason(error, v));
           }
         }
       }
+      if (runCount > 0) this.offloadedPerDevice.set(runDevice, (this.offloadedPerDevice.get(runDevice) ?? 0) + runCount);
       round = this.encodeRetries(next);
     }
   }

@@ -143,6 +143,55 @@ export function testBackend(title: string, open: () => FlowBackend | string, exp
     }
   });
 
+  test(`${title}: createInto agrees with create: a handle or 0 per element, failures by index`, (t) => {
+    const b = use(t);
+    if (!b) return;
+    try {
+      const rules = sampleRules(port);
+      // Same batch as above, through create() on one side and createInto() after a flush.
+      const batch = [rules[0], malformedRule(port), rules[1], rules[2]];
+      const created = b.create(batch);
+      b.flush(port);
+      const out = new Uint32Array(6).fill(0xdead);
+      const failures = b.createInto(batch, out);
+      t.is(out[4], 0xdead, 'elements past the batch are left alone');
+      t.is(out[5], 0xdead);
+      for (let i = 0; i < batch.length; i++) {
+        const r = created[i];
+        const failure = failures?.get(i);
+        if (r.ok) {
+          t.true(out[i] > 0, `element ${i} has a handle`);
+          t.is(failure, undefined);
+        } else {
+          t.is(out[i], 0, `element ${i} failed: handle 0`);
+          assertFlowError(t, failure);
+          t.is(failure.type, r.error.type);
+          t.is(failure.errnoName, r.error.errnoName);
+          t.is(failure.message, r.error.message);
+        }
+      }
+      t.is(failures?.size ?? 0, created.filter((r) => !r.ok).length, 'one failure per failed element');
+      const handles = Array.from(out.subarray(0, 4)).filter((h) => h !== 0);
+      t.is(b.ruleCount(port), handles.length);
+      t.true(b.destroy(handles).every((r) => r.ok), 'the handles are live rules');
+      // every rule encoded (no position mapping): the handles land in place
+      const good = [rules[0], rules[1], rules[2]];
+      const direct = new Uint32Array(3);
+      const none = b.createInto(good, direct);
+      if (expect.acceptsRules) {
+        t.is(none, undefined);
+        t.true(direct.every((h) => h > 0));
+      } else {
+        t.is(none?.size, 3);
+        t.true(direct.every((h) => h === 0));
+      }
+      t.throws(() => b.createInto(good, new Uint32Array(2)), { instanceOf: RangeError });
+      t.throws(() => b.createInto(good, [0, 0, 0] as never), { instanceOf: TypeError });
+    } finally {
+      b.close();
+    }
+  });
+
   test(`${title}: destroy and query fail per element for handles that are not rules`, (t) => {
     const b = use(t);
     if (!b) return;

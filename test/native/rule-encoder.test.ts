@@ -1,6 +1,7 @@
 import test from 'ava';
 import { RteFlowError, type RteFlowErrorType } from '../../src/native/errors';
 import { encodeRules } from '../../src/native/rule-encoder';
+import { ITEM_LAYOUTS, setBits } from '../../src/native/item-fields';
 import type { RuleSpec } from '../../src/native/rule-spec';
 
 const attr = { port: 0, group: 0, priority: 0, ingress: true };
@@ -76,12 +77,21 @@ const cases: Array<[string, unknown, RteFlowErrorType, string, RegExp, number | 
   ['bad group', { attr: { ...attr, group: -1 }, pattern: [], actions: [] }, 'ATTR_GROUP', 'EINVAL', /attr\.group: -1/, undefined],
   ['bad priority', { attr: { ...attr, priority: 2 ** 32 }, pattern: [], actions: [] }, 'ATTR_PRIORITY', 'EINVAL', /attr\.priority/, undefined],
   ['ingress not boolean', { attr: { ...attr, ingress: 1 }, pattern: [], actions: [] }, 'ATTR_INGRESS', 'EINVAL', /attr\.ingress: 1 is not a boolean/, undefined],
+  ['unknown attr property', { attr: { ...attr, queue: 1 }, pattern: [], actions: [] }, 'ATTR', 'EINVAL', /^attr has no property "queue"$/, undefined],
+  ['port not integer', { attr: { ...attr, port: '0' }, pattern: [], actions: [] }, 'UNSPECIFIED', 'EINVAL', /^attr\.port: "0" is not an integer in 0\.\.4294967295$/, undefined],
+  ['egress not boolean', { attr: { ...attr, egress: 0 }, pattern: [], actions: [] }, 'ATTR_EGRESS', 'EINVAL', /^attr\.egress: 0 is not a boolean$/, undefined],
   ['pattern not array', { attr, pattern: {}, actions: [] }, 'ITEM_NUM', 'EINVAL', /pattern must be an array/, undefined],
   ['unknown item', { attr, pattern: [{ type: 'ETH' }, { type: 'GRE' }], actions: [] }, 'ITEM', 'ENOTSUP', /unknown item type "GRE"/, 1],
+  ['item type not a string', { attr, pattern: [{ type: 2 }], actions: [] }, 'ITEM', 'ENOTSUP', /^pattern\[0\]: unknown item type 2$/, 0],
+  ['item type END-like', { attr, pattern: [{ type: 'eth' }], actions: [] }, 'ITEM', 'ENOTSUP', /unknown item type "eth"/, 0],
+  ['unknown item property', { attr, pattern: [{ type: 'ETH' }, { type: 'UDP', spec: {}, sport: 1 }], actions: [] }, 'ITEM', 'EINVAL', /^UDP item has no property "sport"$/, 1],
   ['item after END', { attr, pattern: [{ type: 'END' }, { type: 'ETH' }], actions: [] }, 'ITEM', 'EINVAL', /END but items follow/, 1],
   ['mask without spec', { attr, pattern: [{ type: 'UDP', mask: { srcPort: 1 } }], actions: [] }, 'ITEM_MASK', 'EINVAL', /UDP has a mask but no spec/, 0],
   ['range', { attr, pattern: [{ type: 'UDP', spec: {}, last: {} }], actions: [] }, 'ITEM_LAST', 'ENOTSUP', /ranges/, 0],
-  ['unknown field', { attr, pattern: [{ type: 'TCP', spec: { sport: 1 } }], actions: [] }, 'ITEM_SPEC', 'EINVAL', /TCP spec has no field "sport"/, 0],
+  ['unknown field', { attr, pattern: [{ type: 'TCP', spec: { sport: 1 } }], actions: [] }, 'ITEM_SPEC', 'EINVAL', /^TCP spec has no field "sport"$/, 0],
+  ['unknown mask field', { attr, pattern: [{ type: 'IPV4', spec: { ttl: 1 }, mask: { ttl: 255, hops: 1 } }], actions: [] }, 'ITEM_MASK', 'EINVAL', /^IPV4 mask has no field "hops"$/, 0],
+  ['spec not an object', { attr, pattern: [{ type: 'UDP', spec: [1] }], actions: [] }, 'ITEM_SPEC', 'EINVAL', /^UDP spec must be an object of fields, not an array$/, 0],
+  ['mask not an object', { attr, pattern: [{ type: 'UDP', spec: {}, mask: 7 }], actions: [] }, 'ITEM_MASK', 'EINVAL', /^UDP mask must be an object of fields, not 7$/, 0],
   ['value too large', { attr, pattern: [{ type: 'IPV4', spec: { ttl: 256 } }], actions: [] }, 'ITEM_SPEC', 'EINVAL', /IPV4 spec\.ttl: 256 is not an integer in 0\.\.255/, 0],
   ['fraction', { attr, pattern: [{ type: 'UDP', spec: { srcPort: 1.5 } }], actions: [] }, 'ITEM_SPEC', 'EINVAL', /srcPort: 1\.5/, 0],
   ['bad mask value', { attr, pattern: [{ type: 'IPV6', spec: {}, mask: { flowLabel: 0x100000 } }], actions: [] }, 'ITEM_MASK', 'EINVAL', /IPV6 mask\.flowLabel/, 0],
@@ -90,10 +100,12 @@ const cases: Array<[string, unknown, RteFlowErrorType, string, RegExp, number | 
   ['short address bytes', { attr, pattern: [{ type: 'IPV4', spec: { src: new Uint8Array(3) } }], actions: [] }, 'ITEM_SPEC', 'EINVAL', /4 bytes/, 0],
   ['actions not array', { attr, pattern: [], actions: 'DROP' }, 'ACTION_NUM', 'EINVAL', /actions must be an array/, undefined],
   ['unknown action', { attr, pattern: [], actions: [{ type: 'JUMP' }] }, 'ACTION', 'ENOTSUP', /unknown action type "JUMP"/, 0],
+  ['action type not a string', { attr, pattern: [], actions: [{ type: 4 }] }, 'ACTION', 'ENOTSUP', /^actions\[0\]: unknown action type 4$/, 0],
   ['action after END', { attr, pattern: [], actions: [{ type: 'END' }, { type: 'DROP' }] }, 'ACTION', 'EINVAL', /END but actions follow/, 1],
   ['MARK without id', { attr, pattern: [], actions: [{ type: 'DROP' }, { type: 'MARK' }] }, 'ACTION_CONF', 'EINVAL', /MARK\.id: undefined/, 1],
   ['QUEUE too large', { attr, pattern: [], actions: [{ type: 'QUEUE', index: 70000 }] }, 'ACTION_CONF', 'EINVAL', /QUEUE\.index: 70000/, 0],
-  ['unknown action property', { attr, pattern: [], actions: [{ type: 'DROP', queue: 1 }] }, 'ACTION_CONF', 'EINVAL', /DROP action has no property "queue"/, 0],
+  ['unknown action property', { attr, pattern: [], actions: [{ type: 'DROP', queue: 1 }] }, 'ACTION_CONF', 'EINVAL', /^DROP action has no property "queue"$/, 0],
+  ['unknown MARK property', { attr, pattern: [], actions: [{ type: 'COUNT' }, { type: 'MARK', id: 1, index: 2 }] }, 'ACTION_CONF', 'EINVAL', /^MARK action has no property "index"$/, 1],
   ['RSS bad func', { attr, pattern: [], actions: [{ type: 'RSS', queues: [0], func: 'CRC' }] }, 'ACTION_CONF', 'EINVAL', /RSS\.func/, 0],
   ['RSS bad queue', { attr, pattern: [], actions: [{ type: 'RSS', queues: [0, -1] }] }, 'ACTION_CONF', 'EINVAL', /RSS\.queues\[1\]/, 0],
   ['RSS types too large', { attr, pattern: [], actions: [{ type: 'RSS', queues: [0], types: 2n ** 64n }] }, 'ACTION_CONF', 'EINVAL', /RSS\.types/, 0],
@@ -120,6 +132,26 @@ test('RSS is encoded with its key and 64-bit types', (t) => {
   t.deepEqual(w.slice(7, 15), [5, 6 + 10 + 2, 1, 1, 4, 0x80000000, 40, 2]);
   t.deepEqual(Buffer.from(enc.bytes.subarray(15 * 4, 25 * 4)), Buffer.from(key));
   t.deepEqual(w.slice(25), [3, 1]);
+});
+
+test('every field of every item is written where item-fields.ts puts it (spec and mask)', (t) => {
+  // One rule per item type with each field set to all ones in the spec and in the mask: the
+  // record's spec and mask bytes must then have exactly the field's bits set.
+  for (const layout of Object.values(ITEM_LAYOUTS)) {
+    for (const f of layout.fields) {
+      const value = f.kind === 'mac' ? 'ff:ff:ff:ff:ff:ff' : f.kind === 'ipv4' ? '255.255.255.255' : f.kind === 'ipv6' ? 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff' : f.kind === 'bit' ? 1 : 2 ** f.bitWidth - 1;
+      const fields = { [f.name]: value };
+      const enc = encodeRules([{ attr, pattern: [{ type: layout.name, spec: fields, mask: fields }], actions: [{ type: 'DROP' }] }]);
+      t.is(enc.failures.size, 0, `${layout.name}.${f.name}`);
+      const expected = new Uint8Array(layout.size);
+      setBits(expected, f.bitOffset, f.bitWidth);
+      const words = (layout.size + 3) >> 2;
+      const spec = enc.bytes.subarray(9 * 4, 9 * 4 + layout.size);
+      const mask = enc.bytes.subarray((9 + words) * 4, (9 + words) * 4 + layout.size);
+      t.deepEqual(Buffer.from(spec), Buffer.from(expected), `${layout.name} spec.${f.name}`);
+      t.deepEqual(Buffer.from(mask), Buffer.from(expected), `${layout.name} mask.${f.name}`);
+    }
+  }
 });
 
 test('encodeRules refuses what is not an array', (t) => {

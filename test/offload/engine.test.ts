@@ -246,3 +246,24 @@ test('dump by type', (t) => {
   t.deepEqual(engine.dump('non-offloaded').map((f) => [f.ufid, f.reason]), [[UFID_B, 'ct_state']]);
   nic.close();
 });
+
+test('one batch over two devices, in runs and interleaved: per-device counts and learned variants follow every rule', (t) => {
+  const { nic, engine } = setup();
+  const ufid = (i: number): string => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+  // runs of 3 on device 0 (in_port 1), 2 on device 1 (in_port 2), then alternating; outputs and drops mixed
+  const inPorts = [1, 1, 1, 2, 2, 1, 2, 1, 2, 2, 1];
+  const outs = engine.put(inPorts.map((inPort, i) => ({ ufid: ufid(i), match: udpMatch(i + 1, inPort), actions: i % 3 === 0 ? 'drop' : inPort === 1 ? '2' : '1' })));
+  t.true(outs.every((o) => o.state === 'offloaded'));
+  const on0 = inPorts.filter((p) => p === 1).length;
+  t.is(engine.offloadedOn(0), on0);
+  t.is(engine.offloadedOn(1), inPorts.length - on0);
+  t.deepEqual(engine.stats().devices, { 0: { offloaded: on0 }, 1: { offloaded: inPorts.length - on0 } });
+  t.deepEqual(engine.stats().learnedVariants, { 0: 'count', 1: 'count' });
+  t.deepEqual(engine.stats().attempts.count, { tried: inPorts.length, succeeded: inPorts.length, failed: 0 });
+  assertNicMatchesTable(t, engine, nic);
+  engine.del([ufid(3), ufid(5)]);
+  t.is(engine.offloadedOn(0), on0 - 1);
+  t.is(engine.offloadedOn(1), inPorts.length - on0 - 1);
+  assertNicMatchesTable(t, engine, nic);
+  nic.close();
+});
