@@ -7,6 +7,8 @@
  *   FlowBackend (--backend, --dpdk-args) <-- OffloadEngine <-- flow/put, flow/del, flow/get, flow/dump,
  *                                                             flow/flush, offload/stats, packet/inject
  *   a statistics sweep every --stats-interval ms
+ *   --flow-source vswitchd:CTL_PATH: VswitchdMirror --dpctl/show ports--> derivePortTable (odpPorts$)
+ *                                    VswitchdMirror --dump-flows diff--> OffloadEngine.put / del
  *   ControlServer: agent/show, ports/show, log/set and the offload methods
  *
  * Contract: `start()` opens the backend (rejecting when it cannot: a bad profile, EAL failure),
@@ -14,7 +16,7 @@
  * keeps retrying and says so in agent/show and the log); `stop()` destroys the rules it created,
  * closes the backend and everything else it opened, and is idempotent. Nothing here throws on bad data from OVSDB.
  */
-import type { Subscription } from 'rxjs';
+import { Subject, type Subscription } from 'rxjs';
 import { packageVersion } from '../cli/version';
 import { ControlError, ControlServer, logSetHandler } from '../control';
 import type { FlowBackend } from '../native/backend';
@@ -27,6 +29,7 @@ import type { ClientState } from '../ovsdb/client-state';
 import { ReliableSession } from '../ovsdb/reliable-session';
 import { derivePortTable, logPortTransitions } from '../ports';
 import type { PortTable } from '../ports';
+import { VswitchdMirror, type MirrorStatus } from '../mirror';
 import { agentMetricFamilies } from './agent-metrics';
 import { MetricsServer } from './metrics';
 import type { AgentOptions } from './options';
@@ -46,6 +49,7 @@ export class Agent {
   private statsTimer: NodeJS.Timeout | undefined;
   private dbState: ClientState;
   private metrics: MetricsServer | undefined;
+  private mirror: VswitchdMirror | undefined;
   private running = false;
 
   constructor(
@@ -71,7 +75,9 @@ export class Agent {
     this.backend = openBackend(this.backendName(), { dpdkArgs: this.options.dpdkArgs });
     const engine = new OffloadEngine({ backend: this.backend, logger: this.logger.child({ component: 'offload' }) });
     this.engine = engine;
-    const table$ = derivePortTable(this.client.updates$, { maxHwPorts: this.options.maxHwPorts, offloadTypes: this.options.offloadTypes });
+    const source = this.options.flowSource;
+    const odpPorts = source.kind === 'vswitchd' ? new Subject<ReadonlyMap<string, number>>() : undefined;
+    const table$ = derivePortTable(this.client.updates$, { maxHwPorts: this.options.maxHwPorts, offloadTypes: this.options.offloadTypes }, odpPorts);
     this.subscriptions.push(
       table$.subscribe({
         next: (t) => {
@@ -122,6 +128,16 @@ export class Agent {
     this.statsTimer.unref();
     this.running = true;
     this.client.start();
+    if (source.kind === 'vswitchd' && odpPorts) {
+      this.mirror = new VswitchdMirror({
+        ctlPath: source.ctlPath,
+        target: engine,
+        onPorts: (ports) => odpPorts.next(ports),
+        pollIntervalMs: this.options.flowPollIntervalMs,
+        logger: this.logger.child({ component: 'mirror' }),
+      });
+      this.mirror.start();
+    }
     this.logger.info(`ovs-hwol-agent ${packageVersion()} started: db ${this.options.db}, control socket ${this.options.ctlSocket}, backend ${this.backendName()}`);
   }
 
@@ -129,6 +145,8 @@ export class Agent {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.mirror?.stop();
+    this.mirror = undefined;
     this.client.stop();
     for (const s of this.subscriptions.splice(0)) s.unsubscribe();
     clearInterval(this.statsTimer);
@@ -154,9 +172,20 @@ export class Agent {
     return this.options.backend.kind === 'soft' ? `soft:${this.options.backend.profile}` : 'dpdk';
   }
 
-  /** The agent/show result. */
-  show(): AgentShowResult {
+  /** The mirror of ovs-vswitchd (--flow-source vswitchd:), while the agent runs. */
+  get vswitchdMirror(): VswitchdMirror | undefined {
+    return this.mirror;
+  }
+
+  /** The offload engine, while the agent runs. */
+  get offloadEngine(): OffloadEngine | undefined {
+    return this.engine;
+  }
+
+  /** The agent/show result; with --flow-source vswitchd:, `mirror` says how the mirror is doing. */
+  show(): AgentShowResult & { mirror?: MirrorStatus } {
     const db = this.dbState;
+    const mirror = this.mirror?.status();
     return {
       version: packageVersion(),
       pid: process.pid,
@@ -176,6 +205,7 @@ export class Agent {
         monitorMethod: db.monitorMethod ?? null,
         error: db.error ?? null,
       },
+      ...(mirror ? { mirror } : {}),
     };
   }
 

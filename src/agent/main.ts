@@ -19,11 +19,6 @@ export function run(argv: string[]): void {
     process.exitCode = 2;
     return;
   }
-  if (!options.help && !options.version && options.flowSource.kind === 'vswitchd') {
-    process.stderr.write('ovs-hwol-agent: --flow-source vswitchd:CTL_PATH is not implemented yet; use --flow-source api\n');
-    process.exitCode = 2;
-    return;
-  }
   if (options.help) {
     process.stdout.write(AGENT_HELP);
     return;

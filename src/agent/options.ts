@@ -29,6 +29,8 @@ export interface AgentOptions {
   offloadTypes: string[];
   maxHwPorts: number;
   statsIntervalMs: number;
+  /** Poll period of --flow-source vswitchd:, ms. */
+  flowPollIntervalMs: number;
   logLevel: LogLevel;
   logFile?: string;
   metrics?: { host: string; port: number };
@@ -58,8 +60,14 @@ Options:
   --dpdk-args "EAL ARGS"    EAL arguments for the dpdk backend
   --flow-source api | vswitchd:CTL_PATH
                             where megaflows come from: the control API (flow/put, flow/del), or a
-                            running ovs-vswitchd's unixctl socket (default api; vswitchd: is not
-                            implemented yet and is refused)
+                            running ovs-vswitchd's unixctl socket (the one ovs-appctl -t takes, e.g.
+                            /var/run/openvswitch/ovs-vswitchd.PID.ctl): the agent then polls its
+                            userspace datapath (dpctl/show, dpctl/dump-flows) and offloads the
+                            megaflows OVS creates, changes and removes, with the datapath's own port
+                            numbers; it reconnects and resynchronises when the daemon restarts
+                            (default api)
+  --flow-poll-interval MS   with --flow-source vswitchd:, how often the datapath is polled, in
+                            milliseconds (default 500)
   --offload-types LIST      comma-separated Interface types whose hw-port-id is honoured
                             (default dpdk)
   --max-hw-ports N          valid hw-port-ids are 0..N-1, N at most ${MAX_HW_PORTS_LIMIT} (default 64)
@@ -109,11 +117,13 @@ export function parseAgentOptions(argv: readonly string[]): AgentOptions {
     offloadTypes: ['dpdk'],
     maxHwPorts: 64,
     statsIntervalMs: 1000,
+    flowPollIntervalMs: 500,
     logLevel: 'info',
     help: false,
     version: false,
   };
   const tls: Partial<NonNullable<AgentOptions['tls']>> = {};
+  let pollIntervalGiven = false;
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline: string | undefined;
@@ -152,6 +162,7 @@ export function parseAgentOptions(argv: readonly string[]): AgentOptions {
       }
       case '--max-hw-ports': opts.maxHwPorts = parseInteger(arg, value(), 1, MAX_HW_PORTS_LIMIT); break;
       case '--stats-interval': opts.statsIntervalMs = parseInteger(arg, value(), 10, 3_600_000); break;
+      case '--flow-poll-interval': opts.flowPollIntervalMs = parseInteger(arg, value(), 10, 3_600_000); pollIntervalGiven = true; break;
       case '--log-level': {
         const level = value();
         if (!isLogLevel(level)) throw new UsageError(`--log-level: "${level}" is not one of ${LOG_LEVELS.join(', ')}`);
@@ -175,5 +186,6 @@ export function parseAgentOptions(argv: readonly string[]): AgentOptions {
     throw new UsageError('ssl: remotes need --private-key, --certificate and --ca-cert');
   }
   if (opts.backend.kind !== 'dpdk' && opts.dpdkArgs !== undefined) throw new UsageError('--dpdk-args only applies to --backend dpdk');
+  if (pollIntervalGiven && opts.flowSource.kind !== 'vswitchd') throw new UsageError('--flow-poll-interval only applies to --flow-source vswitchd:CTL_PATH');
   return opts;
 }

@@ -53,6 +53,8 @@ export class Vswitchd {
     private child: ChildProcess | undefined,
     /** Remove `dir` on {@link stop} (it was made by {@link start}). */
     private readonly ownsDir: boolean,
+    /** The ports given to {@link start}, which a (re)start waits for. */
+    private readonly ports: readonly VswitchdPort[] = [],
   ) {
     this.exited = child ? new Promise((resolve) => child.once('exit', () => resolve())) : Promise.resolve();
   }
@@ -79,30 +81,63 @@ export class Vswitchd {
       await db.stop();
       throw err;
     }
-    const env = vswitchdEnv(d);
+    const vs = new Vswitchd(d, db, bridge, undefined, dir === undefined, ports);
+    try {
+      await vs.spawnDaemon(options.startTimeoutMs ?? 20_000);
+    } catch (err) {
+      await vs.stop();
+      throw err;
+    }
+    return vs;
+  }
+
+  /**
+   * Starts ovs-vswitchd (again) on this directory's database and waits until the datapath shows every
+   * dummy port. OpenFlow rules do not survive a restart (they are not in OVSDB): add them again.
+   * @throws VswitchdError when it is already running or does not come up (its log is quoted).
+   */
+  async restart(timeoutMs = 20_000): Promise<void> {
+    if (this.child) throw new VswitchdError('ovs-vswitchd is already running');
+    const onBridge = new Set((await this.vsctl('list-ports', this.bridge)).split('\n').filter((l) => l !== ''));
+    await this.spawnDaemon(timeoutMs, onBridge);
+  }
+
+  /**
+   * Kills ovs-vswitchd (by its pid, SIGKILL by default: no cleanup, as in a crash) and waits for it
+   * to exit; the ovsdb-server keeps running, so {@link restart} can start it again.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    await this.exited;
+  }
+
+  /** Spawns the daemon and waits for the dummy ports (those in `only`, when given) in dpctl/show. */
+  private async spawnDaemon(timeoutMs: number, only?: ReadonlySet<string>): Promise<void> {
+    const d = this.dir;
     const child = spawn('ovs-vswitchd', [
-      db.remote, '--enable-dummy=override', '--disable-system', `--unixctl=${path.join(d, 'ovs-vswitchd.ctl')}`,
+      this.db.remote, '--enable-dummy=override', '--disable-system', `--unixctl=${path.join(d, 'ovs-vswitchd.ctl')}`,
       `--pidfile=${path.join(d, 'ovs-vswitchd.pid')}`, `--log-file=${path.join(d, 'ovs-vswitchd.log')}`, '-vconsole:off', '--no-chdir',
-    ], { stdio: 'ignore', env });
+    ], { stdio: 'ignore', env: vswitchdEnv(d) });
     live.add(child);
     child.once('exit', () => live.delete(child));
-    const vs = new Vswitchd(d, db, bridge, child, dir === undefined);
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     let early: Error | undefined;
     child.once('error', (err) => (early = new VswitchdError(`cannot start ovs-vswitchd: ${err.message} (run "npm install", which installs openvswitch-switch)`)));
-    child.once('exit', (code, sig) => (early ??= new VswitchdError(`ovs-vswitchd exited early (${sig ?? `code ${code}`}): ${vs.logTail()}`)));
+    child.once('exit', (code, sig) => (early ??= new VswitchdError(`ovs-vswitchd exited early (${sig ?? `code ${code}`}): ${this.logTail()}`)));
     try {
       await waitFor('ovs-vswitchd to show every port', async () => {
         if (early) throw early;
-        if (!fs.existsSync(vs.mgmtPath)) return false;
-        const show = await vs.dpctlShow();
-        return ports.every((p) => (p.type ?? 'dummy') !== 'dummy' || show.includes(` ${p.name} (`));
-      }, options.startTimeoutMs ?? 20_000, 50);
+        if (!fs.existsSync(this.mgmtPath)) return false;
+        const show = await this.dpctlShow();
+        return this.ports.every((p) => (p.type ?? 'dummy') !== 'dummy' || (only !== undefined && !only.has(p.name)) || show.includes(` ${p.name} (`));
+      }, timeoutMs, 50);
     } catch (err) {
-      const failure = early ?? new VswitchdError(`${err instanceof Error ? err.message : String(err)}; log: ${vs.logTail()}`);
-      await vs.stop();
-      throw failure;
+      throw early ?? new VswitchdError(`${err instanceof Error ? err.message : String(err)}; log: ${this.logTail()}`);
     }
-    return vs;
   }
 
   get pid(): number | undefined {

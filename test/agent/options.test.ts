@@ -12,6 +12,7 @@ test('defaults are the ones DESIGN.md fixes', (t) => {
   t.deepEqual(o.offloadTypes, ['dpdk']);
   t.is(o.maxHwPorts, 64);
   t.is(o.statsIntervalMs, 1000);
+  t.is(o.flowPollIntervalMs, 500);
   t.is(o.logLevel, 'info');
   t.is(o.metrics, undefined);
 });
@@ -20,7 +21,7 @@ test('every option is parsed, in both --opt value and --opt=value forms', (t) =>
   const o = parseAgentOptions([
     '--db', 'unix:/a,tcp:127.0.0.1:6640', '--ctl-socket=/tmp/x.ctl', '--backend', 'soft:xl710',
     '--flow-source', 'vswitchd:/run/ovs-vswitchd.1.ctl', '--offload-types', 'dpdk, dpdkvhostuser',
-    '--max-hw-ports', '32767', '--stats-interval', '250', '--log-level', 'debug', '--log-file', '/tmp/a.log',
+    '--max-hw-ports', '32767', '--stats-interval', '250', '--flow-poll-interval=100', '--log-level', 'debug', '--log-file', '/tmp/a.log',
     '--metrics', '127.0.0.1:9100',
   ]);
   t.is(o.db, 'unix:/a,tcp:127.0.0.1:6640');
@@ -30,6 +31,7 @@ test('every option is parsed, in both --opt value and --opt=value forms', (t) =>
   t.deepEqual(o.offloadTypes, ['dpdk', 'dpdkvhostuser']);
   t.is(o.maxHwPorts, 0x7fff);
   t.is(o.statsIntervalMs, 250);
+  t.is(o.flowPollIntervalMs, 100);
   t.is(o.logLevel, 'debug');
   t.is(o.logFile, '/tmp/a.log');
   t.deepEqual(o.metrics, { host: '127.0.0.1', port: 9100 });
@@ -44,6 +46,10 @@ const bad: Array<[string[], RegExp]> = [
   [['--max-hw-ports', '0x10'], /"0x10" is not a whole number/],
   [['--backend', 'hard'], /--backend: "hard"/],
   [['--flow-source', 'vswitchd:'], /--flow-source/],
+  [['--flow-source', 'ovs'], /--flow-source: "ovs" is neither api nor vswitchd:CTL_PATH/],
+  [['--flow-poll-interval', '5'], /--flow-poll-interval: 5 is out of range 10\.\.3600000/],
+  [['--flow-poll-interval', '100'], /--flow-poll-interval only applies to --flow-source vswitchd:CTL_PATH/],
+  [['--flow-poll-interval', 'fast'], /--flow-poll-interval: "fast" is not a whole number/],
   [['--log-level', 'loud'], /--log-level: "loud" is not one of error, warn, info, debug/],
   [['--metrics', 'nowhere'], /--metrics: "nowhere" is not HOST:PORT/],
   [['--db', 'ssl:127.0.0.1:6640'], /ssl: remotes need --private-key/],
@@ -59,7 +65,7 @@ for (const [argv, message] of bad) {
 
 test('--help documents every option the parser accepts', (t) => {
   for (const option of ['--db', '--ctl-socket', '--backend', '--dpdk-args', '--flow-source', '--offload-types', '--max-hw-ports',
-    '--stats-interval', '--log-level', '--log-file', '--metrics', '--private-key', '--certificate', '--ca-cert', '--help', '--version']) {
+    '--stats-interval', '--flow-poll-interval', '--log-level', '--log-file', '--metrics', '--private-key', '--certificate', '--ca-cert', '--help', '--version']) {
     t.true(AGENT_HELP.includes(option), `${option} missing from --help`);
   }
 });
