@@ -179,11 +179,13 @@ export class PortsState {
     if (this.allocator !== undefined) {
       throw new PortsUsageError('a datapath port map was given to a port table that numbers ports itself (create it with mirrorOdpPorts)');
     }
+    // The first map changes the reason of every interface it does not name ("waiting for ...").
+    const first = this.odpPorts === undefined;
     this.odpPorts = map;
     const batch = this.newBatch();
     for (const iface of this.ifaces.values()) {
       const odp = map.get(iface.name) ?? null;
-      if (odp !== iface.odpPort) {
+      if (odp !== iface.odpPort || (first && odp === null)) {
         iface.odpPort = odp;
         this.touch(batch, iface);
       }
@@ -385,7 +387,9 @@ export class PortsState {
   }
 
   private noOdpReason(iface: Iface): string {
-    if (this.allocator === undefined) return `no datapath port named ${iface.name} in the datapath`;
+    if (this.allocator === undefined) {
+      return this.odpPorts === undefined ? 'waiting for the datapath\'s port list' : `no datapath port named ${iface.name} in the datapath`;
+    }
     if (iface.type === 'patch') return 'patch ports have no datapath port';
     return 'no free datapath port number';
   }

@@ -218,8 +218,8 @@ test('marble: odpPorts$ replaces the agent numbering', (t) => {
       {
         a: {
           ports: [
-            'dpdk0 disabled hw=0 odp=null (no datapath port named dpdk0 in the datapath)',
-            'dpdk1 disabled hw=0 odp=null (no datapath port named dpdk1 in the datapath)',
+            "dpdk0 disabled hw=0 odp=null (waiting for the datapath's port list)",
+            "dpdk1 disabled hw=0 odp=null (waiting for the datapath's port list)",
           ],
           map: {},
         },

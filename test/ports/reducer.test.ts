@@ -242,6 +242,8 @@ test('patch ports have no datapath port', (t) => {
 
 test('mirror mode: no odp port until the datapath map names the interface', (t) => {
   const s = apply(state({}, true), [initial('a', { name: 'dpdk0', hw: '0' })]);
+  t.deepEqual(brief(s.table), { ports: ["dpdk0 disabled hw=0 odp=null (waiting for the datapath's port list)"], map: {} });
+  apply(s, new Map([['br0', 100]]));
   t.deepEqual(brief(s.table), { ports: ['dpdk0 disabled hw=0 odp=null (no datapath port named dpdk0 in the datapath)'], map: {} });
   apply(s, new Map([['dpdk0', 7], ['br0', 100]]));
   t.deepEqual(brief(s.table), { ports: ['dpdk0 ready hw=0 odp=7'], map: { '0': 7 } });
