@@ -29,7 +29,7 @@ import type { ClientState } from '../ovsdb/client-state';
 import { ReliableSession } from '../ovsdb/reliable-session';
 import { derivePortTable, logPortTransitions } from '../ports';
 import type { PortTable } from '../ports';
-import { VswitchdMirror, type MirrorStatus } from '../mirror';
+import { VswitchdMirror } from '../mirror';
 import { agentMetricFamilies } from './agent-metrics';
 import { MetricsServer } from './metrics';
 import type { AgentOptions } from './options';
@@ -183,7 +183,7 @@ export class Agent {
   }
 
   /** The agent/show result; with --flow-source vswitchd:, `mirror` says how the mirror is doing. */
-  show(): AgentShowResult & { mirror?: MirrorStatus } {
+  show(): AgentShowResult {
     const db = this.dbState;
     const mirror = this.mirror?.status();
     return {

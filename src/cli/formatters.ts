@@ -4,6 +4,7 @@
  * rendering when the shape is not the expected one, so a newer agent never breaks an older CLI.
  */
 import type { AgentShowResult, FlowDelResult, FlowPutResult, PacketInjectResult, PortsShowResult } from '../control/api-types';
+import type { MirrorStatus } from '../mirror/vswitchd-mirror';
 import { duration, hex, readable, table } from './format';
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -38,9 +39,27 @@ export function formatAgentShow(result: unknown): string {
   if (db.error) lines.push(`  error: ${db.error}`);
   const knownDb = new Set(['remote', 'state', 'connected', 'currentRemote', 'clustered', 'leader', 'txnId', 'monitorMethod', 'error']);
   for (const [k, v] of Object.entries(db)) if (!knownDb.has(k)) lines.push(readable({ [k]: v }, '  '));
-  const known = new Set(['version', 'pid', 'uptimeSeconds', 'backend', 'profile', 'flowSource', 'ctlSocket', 'db']);
+  if (isObject(r.mirror) && typeof r.mirror.ctlPath === 'string' && isObject(r.mirror.changes)) lines.push(...mirrorLines(r.mirror));
+  else if (r.mirror !== undefined) lines.push(readable({ mirror: r.mirror }));
+  const known = new Set(['version', 'pid', 'uptimeSeconds', 'backend', 'profile', 'flowSource', 'ctlSocket', 'db', 'mirror']);
   for (const [k, v] of Object.entries(r)) if (!known.has(k)) lines.push(readable({ [k]: v }));
   return lines.join('\n');
+}
+
+function ms(value: number): string {
+  return value >= 10 ? value.toFixed(0) : value.toFixed(2);
+}
+
+/** The `mirror` part of agent/show: connection, polls with the last one's timings, flows, changes. */
+function mirrorLines(m: MirrorStatus): string[] {
+  const lines = [`mirror: ovs-vswitchd ${m.ctlPath}, ${dash(m.state)}${m.datapath ? `, datapath ${m.datapath}` : ''}`];
+  const t = m.lastPollTimings;
+  const took = t ? ` (took ${ms(t.totalMs)} ms: dpctl/show ${ms(t.showMs)}, dump-flows ${ms(t.dumpMs)}, diff ${ms(t.diffMs)}, apply ${ms(t.applyMs)})` : '';
+  lines.push(`  polls: ${m.polls} every ${m.pollIntervalMs} ms, last ${dash(m.lastPoll)}${took}`);
+  lines.push(`  flows: ${m.flows}, datapath ports: ${m.ports}, connections: ${m.connections}`);
+  lines.push(`  changes: ${m.changes.added} added, ${m.changes.modified} modified, ${m.changes.deleted} deleted; ${m.rejected} rejected`);
+  if (m.lastError) lines.push(`  error: ${m.lastError}`);
+  return lines;
 }
 
 /** ports/show: a table of the interfaces, then one `hw-port-id N -> odp port M` line per map entry. */

@@ -3,6 +3,7 @@
  * describes them (the schema is the authority: the server validates params against it, and
  * tests can check results with validateResult). Results may carry more fields than listed.
  */
+import type { MirrorStatus } from '../mirror/vswitchd-mirror';
 
 export type FlowState = 'offloaded' | 'software' | 'pending';
 export type PortState = 'ready' | 'disabled' | 'invalid' | 'conflict' | 'error';
@@ -26,6 +27,8 @@ export interface AgentShowResult {
     monitorMethod?: string | null;
     error?: string | null;
   };
+  /** With `--flow-source vswitchd:`: how the mirror of ovs-vswitchd is doing. */
+  mirror?: MirrorStatus;
 }
 
 export interface PortEntry {

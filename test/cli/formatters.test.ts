@@ -29,6 +29,42 @@ test('ports/show: a table, then the map sorted by hw-port-id', (t) => {
   t.is(formatPortsShow({ ports: [], hwLocalPortMap: {} }), 'no interfaces\nhw_local_port_map: empty');
 });
 
+test('agent/show: the mirror of ovs-vswitchd gets its own lines, with the last poll timings', (t) => {
+  const text = formatAgentShow({
+    version: '0.1.0',
+    uptimeSeconds: 2,
+    backend: 'soft',
+    db: { remote: 'unix:/a', state: 'synced' },
+    mirror: {
+      kind: 'vswitchd',
+      ctlPath: '/run/ovs-vswitchd.ctl',
+      state: 'disconnected',
+      datapath: 'netdev@ovs-netdev',
+      pollIntervalMs: 500,
+      flows: 12,
+      ports: 5,
+      polls: 40,
+      lastPoll: '2026-11-25T20:42:41.674Z',
+      lastPollTimings: { showMs: 0.554683, dumpMs: 123.4567, diffMs: 0.039819, applyMs: 0.004337, totalMs: 124.1 },
+      connections: 2,
+      changes: { added: 20, modified: 1, deleted: 8 },
+      rejected: 0,
+      lastError: 'connection refused',
+    },
+  });
+  t.is(
+    text.slice(text.indexOf('\nmirror:') + 1),
+    [
+      'mirror: ovs-vswitchd /run/ovs-vswitchd.ctl, disconnected, datapath netdev@ovs-netdev',
+      '  polls: 40 every 500 ms, last 2026-11-25T20:42:41.674Z (took 124 ms: dpctl/show 0.55, dump-flows 123, diff 0.04, apply 0.00)',
+      '  flows: 12, datapath ports: 5, connections: 2',
+      '  changes: 20 added, 1 modified, 8 deleted; 0 rejected',
+      '  error: connection refused',
+    ].join('\n'),
+  );
+  t.regex(formatAgentShow({ version: '1', uptimeSeconds: 1, backend: 'soft', db: { remote: 'unix:/a', state: 'synced' }, mirror: 'odd' }), /^mirror: odd$/m);
+});
+
 test('agent/show: headline, backend, db session; unknown fields are still shown', (t) => {
   const text = formatAgentShow({
     version: '0.1.0',
