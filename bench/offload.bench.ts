@@ -9,7 +9,8 @@
  *   each: there are 65,536), the rest drop (no mark, no flow_id).
  * - offload.stages: where the in-process time of a flow goes, as cumulative pipelines over the same
  *   flows and batches, each stage's result dropped at once as the engine drops it: parseFlowInput;
- *   + translateFlow; + withVariant and encoding into a RuleBatchBuilder; + native create of each
+ *   + translation (FlowPlan.plan, as the engine's put path); + encoding straight into a
+ *   RuleBatchBuilder (writePlannedRule); + native create of each
  *   encoded batch (a fresh NIC per round). The difference between engine.put and the last pipeline
  *   is the engine's own bookkeeping (records, flow_ids, trial planning, outcomes) and the GC its
  *   surviving records cost. Microseconds per flow, CPU time of this thread and helpers (medians).
@@ -29,7 +30,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { ControlClient, ControlServer } from '../src/control';
 import { parseFlowInput } from '../src/offload/flow-input';
-import { translateFlow, VARIANT_COUNT, withVariant } from '../src/flows/translate';
+import { FlowPlan, translateFlow, VARIANT_COUNT, withVariant, writePlannedRule } from '../src/flows/translate';
 import { RuleBatchBuilder } from '../src/native/rule-encoder';
 import type { RuleSpec } from '../src/native/rule-spec';
 import { SoftNicBackend } from '../src/native/soft-backend';
@@ -160,6 +161,8 @@ const STAGES: readonly Stage[] = ['parse', 'translate', 'encode', 'create'];
 function pipeline(parts: readonly FlowInput[][], n: number, last: Stage): number {
   const stop = STAGES.indexOf(last);
   const builder = new RuleBatchBuilder();
+  const plan = new FlowPlan();
+  const opts = { flowId: 0 };
   const nic = stop >= 3 ? new SoftNicBackend('full') : undefined;
   let sink = 0;
   try {
@@ -173,9 +176,9 @@ function pipeline(parts: readonly FlowInput[][], n: number, last: Stage): number
             sink += p.matchText.length;
             continue;
           }
-          const tr = translateFlow(p, PORTS, { flowId: id++ & 0xffff });
-          if (!tr.ok) throw new Error(`bench flow does not translate: ${tr.reason}`);
-          if (stop >= 2) builder.add(withVariant(tr.rule, VARIANT_COUNT));
+          opts.flowId = id++ & 0xffff;
+          if (!plan.plan(p, PORTS, opts)) throw new Error(`bench flow does not translate: ${plan.reason}`);
+          if (stop >= 2 && !writePlannedRule(builder, plan, VARIANT_COUNT)) throw new Error('bench flow not written');
         }
         if (nic) sink += nic.create(builder.finish()).length;
       }
@@ -284,8 +287,8 @@ async function run(options: BenchOptions): Promise<BenchResult[]> {
   options.log(`${NAME_STAGES}: cumulative CPU us/flow: parse ${us(st.parse)}, +translate ${us(st.translate)}, +encode ${us(st.encode)}, +native create ${us(st.create)}; engine.put ${us(st.engine)}`);
   results.push(
     { bench: NAME_STAGES, metric: `parseFlowInput, CPU per flow (${n} flows)`, value: us(st.parse), unit: 'us' },
-    { bench: NAME_STAGES, metric: `translateFlow, CPU per flow`, value: us(st.translate - st.parse), unit: 'us' },
-    { bench: NAME_STAGES, metric: `withVariant + encode (RuleBatchBuilder), CPU per flow`, value: us(st.encode - st.translate), unit: 'us' },
+    { bench: NAME_STAGES, metric: `translate (FlowPlan.plan), CPU per flow`, value: us(st.translate - st.parse), unit: 'us' },
+    { bench: NAME_STAGES, metric: `encode (writePlannedRule into a RuleBatchBuilder), CPU per flow`, value: us(st.encode - st.translate), unit: 'us' },
     { bench: NAME_STAGES, metric: `native create of encoded batches, CPU per flow`, value: us(st.create - st.encode), unit: 'us' },
     { bench: NAME_STAGES, metric: `engine bookkeeping + GC of the table (engine.put minus the above), CPU per flow`, value: us(st.engine - st.create), unit: 'us' },
     { bench: NAME_STAGES, metric: `engine.put total, CPU per flow`, value: us(st.engine), unit: 'us' },

@@ -3,7 +3,9 @@
  * in-process. Three figures from one corpus of distinct megaflows made from the OVS 3.1 fixture
  * dumps: the offloadable flows alone (each copy with its own IPv4/IPv6 source, so no two are the
  * same), the same flows translated and rendered as testpmd text, and the whole fixture mix
- * (most of which is refused with a reason).
+ * (most of which is refused with a reason). And the put path's translate + encode into a native
+ * batch in the COUNT variant: FlowPlan + writePlannedRule (the engine's), with the RuleSpec path
+ * (translateFlow + withVariant + RuleBatchBuilder.add, the reference encoding) as its peer.
  *
  * Sizes: `translate.flows` flows per round (100000; quick 10000), `translate.rounds` rounds (7;
  * quick 3; the median is reported, the samples are logged).
@@ -11,7 +13,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDpctlShow, parseDump, portNumbers, resolvePortNames, type DpFlow } from '../src/flows/odp';
-import { renderTestpmd, translateFlow, type PortLookup } from '../src/flows/translate';
+import { FlowPlan, renderTestpmd, translateFlow, VARIANT_COUNT, withVariant, writePlannedRule, type PortLookup } from '../src/flows/translate';
+import { RuleBatchBuilder } from '../src/native/rule-encoder';
 import { median, size, type Benchmark, type BenchOptions, type BenchResult } from './types';
 
 const FIXTURES = path.resolve(__dirname, '../../test/fixtures/ovs-3.1');
@@ -70,6 +73,11 @@ export const benchmarks: Benchmark[] = [
       const only: number[] = [];
       const withText: number[] = [];
       const mixed: number[] = [];
+      const direct: number[] = [];
+      const viaSpec: number[] = [];
+      const builder = new RuleBatchBuilder();
+      const plan = new FlowPlan();
+      const opts = { flowId: 0 };
       let sink = 0;
       // Warm-up, so that the optimising compiler has seen the code.
       for (let i = 0; i < n; i++) {
@@ -89,16 +97,39 @@ export const benchmarks: Benchmark[] = [
         t = process.hrtime.bigint();
         for (let i = 0; i < n; i++) if (!translateFlow(mix[i], ports, { flowId: i & 0xffff }).ok) sink++;
         mixed.push(rate(n, t));
+        t = process.hrtime.bigint();
+        for (let i = 0; i < n; i++) {
+          if ((i & 8191) === 0) builder.reset();
+          opts.flowId = i & 0xffff;
+          if (plan.plan(flows[i], ports, opts) && writePlannedRule(builder, plan, VARIANT_COUNT)) sink++;
+        }
+        direct.push(rate(n, t));
+        t = process.hrtime.bigint();
+        for (let i = 0; i < n; i++) {
+          if ((i & 8191) === 0) builder.reset();
+          const r = translateFlow(flows[i], ports, { flowId: i & 0xffff });
+          if (r.ok && builder.add(withVariant(r.rule, VARIANT_COUNT)) === undefined) sink++;
+        }
+        viaSpec.push(rate(n, t));
       }
       if (sink === 0) options.log('translate: nothing was translated');
       options.log(`translate: ${n} distinct flows (${offloadable.length} offloadable fixture shapes) x ${rounds} rounds`);
       options.log(`translate: samples translate ${spread(only)}`);
       options.log(`translate: samples translate+testpmd ${spread(withText)}`);
       options.log(`translate: samples fixture mix ${spread(mixed)}`);
+      options.log(`translate: samples plan+writePlannedRule ${spread(direct)}; translateFlow+withVariant+add ${spread(viaSpec)}`);
       return Promise.resolve([
         { bench: 'translate', metric: 'translate (offloadable)', value: median(only), unit: 'flows/s' },
         { bench: 'translate', metric: 'translate+testpmd (offloadable)', value: median(withText), unit: 'flows/s' },
         { bench: 'translate', metric: 'translate (fixture mix, mostly refused)', value: median(mixed), unit: 'flows/s' },
+        {
+          bench: 'translate',
+          metric: 'translate + encode into a native batch (offloadable, the put path)',
+          value: median(direct),
+          unit: 'flows/s',
+          peer: 'translateFlow + withVariant + encoder (RuleSpec)',
+          peerValue: median(viaSpec),
+        },
       ]);
     },
   },

@@ -529,6 +529,103 @@ export class RuleBatchBuilder {
     return undefined;
   }
 
+  // ---- Writing a rule straight into the buffer (no RuleSpec), for a caller that checks its own
+  // values (src/flows/translate/rule-writer.ts). A record is beginRule(), item()s, action()s,
+  // endRule() — or abortRule(), which leaves the batch as it was. Item fields are written by the
+  // caller into `bytes` (big-endian, at the offsets of ITEM_LAYOUTS) between the calls; `bytes`
+  // may be a new array after any of these calls, so read it again after each.
+
+  private ruleStart = -1;
+  private ruleItems = 0;
+  private ruleActions = 0;
+
+  /** The buffer the records are written in (see above). */
+  get bytes(): Uint8Array {
+    return this.w.u8;
+  }
+
+  /** Starts a record: the rule's attributes. `flags`: 1 ingress, 2 egress, 4 transfer. */
+  beginRule(port: number, group: number, priority: number, flags: number): void {
+    const w = this.w;
+    w.ensure(HEADER_WORDS);
+    const start = w.pos;
+    this.ruleStart = start;
+    this.ruleItems = 0;
+    this.ruleActions = 0;
+    const u32 = w.u32;
+    u32[start + 1] = port;
+    u32[start + 2] = group;
+    u32[start + 3] = priority;
+    u32[start + 4] = flags;
+    w.pos = start + HEADER_WORDS;
+  }
+
+  /**
+   * Appends a pattern item of type `code` whose layout takes `words` words (ITEM_LAYOUTS, padded),
+   * with zeroed spec and mask; returns the byte offset of its spec in `bytes` (the mask follows at
+   * + 4 * words).
+   */
+  item(code: number, words: number, hasSpec: boolean, hasMask: boolean): number {
+    const w = this.w;
+    w.ensure(2 + 2 * words);
+    const at = w.pos;
+    w.u32[at] = code;
+    w.u32[at + 1] = (hasSpec ? 1 : 0) | (hasMask ? 2 : 0);
+    w.pos = at + 2 + 2 * words;
+    this.ruleItems++;
+    return (at + 2) * 4;
+  }
+
+  /** Appends an action with one configuration word (MARK id, COUNT id, QUEUE index). */
+  action1(code: number, conf: number): void {
+    const w = this.w;
+    w.ensure(3);
+    const at = w.pos;
+    w.u32[at] = code;
+    w.u32[at + 1] = 1;
+    w.u32[at + 2] = conf;
+    w.pos = at + 3;
+    this.ruleActions++;
+  }
+
+  /** Appends an action without configuration (DROP). */
+  action0(code: number): void {
+    const w = this.w;
+    w.ensure(2);
+    const at = w.pos;
+    w.u32[at] = code;
+    w.u32[at + 1] = 0;
+    w.pos = at + 2;
+    this.ruleActions++;
+  }
+
+  /** Ends the record begun by beginRule(): it becomes the batch's next rule. */
+  endRule(): void {
+    const start = this.ruleStart;
+    const w = this.w;
+    w.u32[start] = w.pos - start;
+    w.u32[start + 5] = this.ruleItems;
+    w.u32[start + 6] = this.ruleActions;
+    this.ruleStart = -1;
+    const i = this.total++;
+    if (this.positions) {
+      if (this.count >= this.positions.length) {
+        const grown = new Uint32Array(this.positions.length * 2);
+        grown.set(this.positions);
+        this.positions = grown;
+      }
+      this.positions[this.count] = i;
+    }
+    this.count++;
+  }
+
+  /** Drops the record begun by beginRule() (the batch is as before it). */
+  abortRule(): void {
+    if (this.ruleStart < 0) return;
+    this.w.rewind(this.ruleStart);
+    this.ruleStart = -1;
+  }
+
   /** The batch so far (a view of the builder's buffer; see the class comment). */
   finish(): EncodedRules {
     return new EncodedRules(this.w.u8.subarray(0, this.w.pos * 4), this.count, this.total, this.positions, this.failures);

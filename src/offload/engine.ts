@@ -13,17 +13,21 @@
  * - statistics of a flow survive a modify; only flow/del and flow/flush forget them.
  *
  * Everything is synchronous: the backends are. Batches: a put creates all its rules with one
- * backend.createInto() per trial round (handles into a reused Uint32Array, no object per rule);
+ * backend.createInto() per trial round (handles into a reused Uint32Array, no object per rule),
+ * each rule written straight from its translation into the native batch (FlowPlan and
+ * writePlannedRule: no RuleSpec objects; the RuleSpec is built only when flow/get asks for the
+ * testpmd text, see ruleOf());
  * del and flush destroy with one call; a stats sweep queries every counting rule with one call
  * over a preallocated Uint32Array of handles.
  */
 import type { Logger } from '../log';
 import type { Action, KeyAttr, Port } from '../flows/odp';
 import { parseActions, parseMatch } from '../flows/odp';
-import {
-  preferVariant, renderTestpmd, translateFlow, trialVariants, VARIANTS, withVariant,
-  type ActionVariant, type PortLookup, type VariantName,
-} from '../flows/translate';
+import { renderTestpmd, translateFlow, VARIANTS, withVariant, type PortLookup } from '../flows/translate';
+// The put path's functions from their modules (not through the index's re-export getters).
+import { writePlannedRule } from '../flows/translate/rule-writer';
+import { FlowPlan, translationOf } from '../flows/translate/translate';
+import { preferVariant, trialVariants, type ActionVariant, type VariantName } from '../flows/translate/variants';
 import type { FlowBackend } from '../native/backend';
 import type { RteFlowError } from '../native/errors';
 import { RuleBatchBuilder } from '../native/rule-encoder';
@@ -36,6 +40,8 @@ import { FlowIdPool, FLOW_ID_POOL_SIZE } from './flow-id-pool';
 import { inPortOf, outPortOfActions, parseFlowInput, type FlowInput, type ParsedFlow } from './flow-input';
 import { FlowRecord, REASON_POOL_EXHAUSTED, viewOf, type FlowState, type FlowView } from './flow-record';
 import { LatencyTracker, type LatencySummary } from './latency';
+import { AttemptList } from './attempt-list';
+import { HandleIndex } from './handle-index';
 
 /** The port map as the engine reads it: PortTable satisfies it. */
 export interface EnginePorts extends PortLookup {
@@ -55,6 +61,12 @@ export interface OffloadEngineOptions {
   canCount?: (device: number) => boolean;
   /** Clock in ms (default Date.now). */
   now?: () => number;
+  /**
+   * How the put path encodes rules for the NIC: `direct` (default) writes each rule straight from
+   * its translation into the native batch; `spec` builds the RuleSpec objects and encodes those
+   * (the reference path: the same bytes, slower; for tests and comparisons).
+   */
+  ruleEncoding?: 'direct' | 'spec';
   logger?: Logger;
 }
 
@@ -113,14 +125,6 @@ export interface InjectResult {
   outputs: Record<string, number>;
 }
 
-/** A rule to create; its encoding (in the variant variants[idx]) is in the engine's batch builder. */
-interface Attempt {
-  rec: FlowRecord;
-  variants: readonly ActionVariant[];
-  idx: number;
-  error: RteFlowError | undefined;
-}
-
 function hrUs(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1000;
 }
@@ -141,7 +145,7 @@ export class OffloadEngine {
   private readonly log: Logger | undefined;
 
   private readonly records = new Map<string, FlowRecord>();
-  private readonly byHandle = new Map<number, FlowRecord>();
+  private readonly byHandle = new HandleIndex<FlowRecord>();
   /** createInto() output of runAttempts(), grown on demand. */
   private createdHandles = new Uint32Array(1024);
   /**
@@ -188,16 +192,24 @@ export class OffloadEngine {
   private batchNumber = 0;
   /**
    * Rules to create at the end of the current operation; `builder` holds their encodings, in the
-   * same order (each rule is encoded when planned, so its RuleSpec is garbage at once).
+   * same order (each rule is encoded when planned, from a FlowPlan reused for every flow).
    */
-  private attemptsPending: Attempt[] = [];
+  private readonly attemptsPending = new AttemptList();
+  /** The next trial round's attempts (runAttempts swaps the two lists round by round). */
+  private readonly attemptsRetry = new AttemptList();
   private readonly builder = new RuleBatchBuilder();
+  /** Reused by every translation of the put path (plan() and retries). */
+  private readonly flowPlan = new FlowPlan();
+  private readonly planOpts = { flowId: 0 };
+  /** ruleEncoding !== 'spec'. */
+  private readonly direct: boolean;
 
   constructor(options: OffloadEngineOptions) {
     this.backend = options.backend;
     this.pool = new FlowIdPool(options.flowIdPoolSize ?? FLOW_ID_POOL_SIZE);
     this.now = options.now ?? Date.now;
     this.log = options.logger;
+    this.direct = options.ruleEncoding !== 'spec';
     const backend = options.backend;
     const mayCount = backend instanceof SoftNicBackend ? backend.profile.actions.includes('COUNT') : true;
     this.canCount = options.canCount ?? ((): boolean => mayCount);
@@ -281,7 +293,7 @@ export class OffloadEngine {
 
   /** A new record for `p`, planned (its rule queued for the next runAttempts()). */
   private addRecord(p: ParsedFlow, batch: number): FlowRecord {
-    const rec = new FlowRecord(p.ufid, p.matchText, p.actionsText);
+    const rec = FlowRecord.create(p.ufid, p.matchText, p.actionsText);
     this.records.set(p.ufid, rec);
     this.counts.pending++;
     this.plan(rec, p);
@@ -303,7 +315,7 @@ export class OffloadEngine {
       rec.deleted = true;
       this.records.delete(rec.ufid);
     }
-    this.attemptsPending = [];
+    this.attemptsPending.clear();
     this.builder.reset();
   }
 
@@ -382,8 +394,9 @@ export class OffloadEngine {
     if (flowId < 0) {
       const taken = this.pool.take();
       if (taken === undefined) {
-        const probe = translateFlow(flow, this.ports, { flowId: 0 });
-        if (probe.ok) {
+        const probe = this.flowPlan;
+        this.planOpts.flowId = 0;
+        if (probe.plan(flow, this.ports, this.planOpts)) {
           this.setState(rec, 'software', REASON_POOL_EXHAUSTED);
           if (!rec.waiting) {
             rec.waiting = true;
@@ -397,23 +410,33 @@ export class OffloadEngine {
       }
       flowId = taken;
     }
-    const tr = translateFlow(flow, this.ports, { flowId });
-    if (!tr.ok) {
+    const fp = this.flowPlan;
+    this.planOpts.flowId = flowId;
+    if (!fp.plan(flow, this.ports, this.planOpts)) {
       if (needsId) {
         rec.flowId = -1;
         this.pool.give(flowId);
       }
       rec.mark = -1;
-      this.setState(rec, 'software', tr.reason);
+      this.setState(rec, 'software', fp.reason);
       return;
     }
     rec.flowId = needsId ? flowId : -1;
-    rec.mark = tr.mark ?? -1;
-    rec.device = tr.rule.attr.port;
+    rec.mark = fp.mark;
+    rec.device = fp.dpdkPortId;
     if (rec.state !== 'pending') this.setState(rec, 'pending', undefined);
-    const variants = preferVariant(trialVariants(this.canCount(rec.device), tr.fate), this.learned.get(rec.device));
-    this.attemptsPending.push({ rec, variants, idx: 0, error: undefined });
-    this.builder.add(withVariant(tr.rule, variants[0]));
+    const variants = preferVariant(trialVariants(this.canCount(rec.device), fp.fate), this.learned.get(rec.device));
+    this.attemptsPending.push(rec, variants, 0);
+    this.encode(fp, variants[0]);
+  }
+
+  /**
+   * Encodes the planned rule in `variant` into the batch: straight from the plan, or (for a value
+   * only the RuleSpec encoder can judge) through the RuleSpec, whose encoder reports the problem.
+   */
+  private encode(fp: FlowPlan, variant: ActionVariant): void {
+    if (this.direct && writePlannedRule(this.builder, fp, variant)) return;
+    this.builder.add(withVariant(translationOf(fp).rule, variant));
   }
 
   /**
@@ -424,25 +447,29 @@ export class OffloadEngine {
   private runAttempts(): void {
     let round = this.attemptsPending;
     if (round.length === 0) return;
-    this.attemptsPending = [];
     while (round.length > 0) {
-      if (this.createdHandles.length < round.length) this.createdHandles = new Uint32Array(Math.max(round.length, this.createdHandles.length * 2));
+      const n = round.length;
+      if (this.createdHandles.length < n) this.createdHandles = new Uint32Array(Math.max(n, this.createdHandles.length * 2));
       const handles = this.createdHandles;
       const errors = this.backend.createInto(this.builder.finish(), handles);
       this.builder.reset();
-      const next: Attempt[] = [];
+      const next = round === this.attemptsPending ? this.attemptsRetry : this.attemptsPending;
       // Per-device bookkeeping changes only between runs of one device: keep the run's delta.
       let runDevice = -1;
       let runCount = 0;
       let learnedDevice = -1;
       let learnedName: VariantName | undefined;
-      for (let k = 0; k < round.length; k++) {
-        const a = round[k];
-        const v = a.variants[a.idx];
+      const recs = round.recs;
+      const variantLists = round.variants;
+      const idxs = round.idx;
+      for (let k = 0; k < n; k++) {
+        const rec = recs[k] as FlowRecord;
+        const variants = variantLists[k] as readonly ActionVariant[];
+        const idx = idxs[k];
+        const v = variants[idx];
         const counts = this.attempts[v.name];
         counts.tried++;
         const handle = handles[k];
-        const rec = a.rec;
         if (handle !== 0) {
           counts.succeeded++;
           if (rec.deleted) {
@@ -469,38 +496,36 @@ export class OffloadEngine {
           this.setState(rec, 'offloaded', undefined);
         } else {
           counts.failed++;
-          const error = errors?.get(k);
-          a.error = error;
-          if (a.idx + 1 < a.variants.length && !rec.deleted) {
-            a.idx++;
-            next.push(a);
+          if (idx + 1 < variants.length && !rec.deleted) {
+            next.push(rec, variants, idx + 1);
           } else if (!rec.deleted) {
             this.releaseId(rec);
-            this.setState(rec, 'software', nicReason(error, v));
+            this.setState(rec, 'software', nicReason(errors?.get(k), v));
           }
         }
       }
       if (runCount > 0) this.offloadedPerDevice.set(runDevice, (this.offloadedPerDevice.get(runDevice) ?? 0) + runCount);
-      round = this.encodeRetries(next);
+      round.clear();
+      this.encodeRetries(next);
+      round = next;
     }
   }
 
-  /** Encodes the next variant of each attempt into the (empty) builder; returns those encoded. */
-  private encodeRetries(next: Attempt[]): Attempt[] {
-    let k = 0;
-    for (const a of next) {
-      const tr = translateFlow(this.parse(a.rec), this.ports, { flowId: Math.max(0, a.rec.flowId) });
-      if (!tr.ok) {
+  /** Encodes the next variant of each attempt into the (empty) builder; keeps those encoded. */
+  private encodeRetries(next: AttemptList): void {
+    const fp = this.flowPlan;
+    next.filter((k) => {
+      const rec = next.recs[k] as FlowRecord;
+      this.planOpts.flowId = Math.max(0, rec.flowId);
+      if (!fp.plan(this.parse(rec), this.ports, this.planOpts)) {
         // Not reachable while the port map is unchanged (translation is a function of both).
-        this.releaseId(a.rec);
-        this.setState(a.rec, 'software', tr.reason);
-        continue;
+        this.releaseId(rec);
+        this.setState(rec, 'software', fp.reason);
+        return false;
       }
-      this.builder.add(withVariant(tr.rule, a.variants[a.idx]));
-      next[k++] = a;
-    }
-    next.length = k;
-    return next;
+      this.encode(fp, (next.variants[k] as readonly ActionVariant[])[next.idx[k]]);
+      return true;
+    });
   }
 
   private releaseId(rec: FlowRecord): void {
@@ -526,7 +551,7 @@ export class OffloadEngine {
 
   /** Bookkeeping of a rule that is gone from the NIC. */
   private forgetRule(rec: FlowRecord): void {
-    this.byHandle.delete(rec.handle);
+    this.byHandle.delete(rec.handle, rec);
     if (rec.slot >= 0) this.removeSlot(rec);
     this.offloadedPerDevice.set(rec.device, (this.offloadedPerDevice.get(rec.device) ?? 1) - 1);
     rec.handle = 0;
@@ -537,15 +562,16 @@ export class OffloadEngine {
   private foldCounters(rec: FlowRecord): void {
     const q = this.backend.query([rec.handle]);
     const r = q[0];
+    const c = rec.writableStats;
     if (r.ok) {
-      if (r.counters.hits !== rec.hwPackets) rec.usedMs = this.now();
-      rec.hwPackets = r.counters.hits;
-      rec.hwBytes = r.counters.bytes;
+      if (r.counters.hits !== c.hwPackets) c.usedMs = this.now();
+      c.hwPackets = r.counters.hits;
+      c.hwBytes = r.counters.bytes;
     }
-    rec.hwBasePackets += rec.hwPackets;
-    rec.hwBaseBytes += rec.hwBytes;
-    rec.hwPackets = 0;
-    rec.hwBytes = 0;
+    c.hwBasePackets += c.hwPackets;
+    c.hwBaseBytes += c.hwBytes;
+    c.hwPackets = 0;
+    c.hwBytes = 0;
   }
 
   private addSlot(rec: FlowRecord): void {
@@ -560,7 +586,7 @@ export class OffloadEngine {
     }
     this.slots.push(rec);
     this.slotHandles[n] = rec.handle;
-    this.slotHits[n] = rec.hwPackets;
+    this.slotHits[n] = rec.stats.hwPackets;
     rec.slot = n;
   }
 
@@ -638,10 +664,8 @@ export class OffloadEngine {
   /** Deletes every flow; returns how many there were. */
   flush(): number {
     const n = this.records.size;
-    const handles = new Uint32Array(this.byHandle.size);
-    let k = 0;
-    for (const h of this.byHandle.keys()) handles[k++] = h;
-    if (k > 0) this.backend.destroy(handles);
+    const handles = this.byHandle.handles();
+    if (handles.length > 0) this.backend.destroy(handles);
     for (const rec of this.records.values()) {
       rec.deleted = true;
       rec.handle = 0;
@@ -655,7 +679,7 @@ export class OffloadEngine {
     this.slots = [];
     this.offloadedPerDevice.clear();
     this.counts = { offloaded: 0, software: 0, pending: 0 };
-    this.attemptsPending = [];
+    this.attemptsPending.clear();
     this.builder.reset();
     this.pool.reset();
     return n;
@@ -772,9 +796,10 @@ export class OffloadEngine {
         if (hits === seen[i] || hits !== hits) continue;
         const rec = slots[i];
         seen[i] = hits;
-        rec.hwPackets = hits;
-        rec.hwBytes = out[2 * i + 1];
-        rec.usedMs = now;
+        const c = rec.writableStats;
+        c.hwPackets = hits;
+        c.hwBytes = out[2 * i + 1];
+        c.usedMs = now;
       }
     }
     const us = hrUs(start);
@@ -847,9 +872,10 @@ export class OffloadEngine {
       if (rec) {
         p.ufid = rec.ufid;
         if (!rec.counting) {
-          rec.swPackets++;
-          rec.swBytes += frames[i].length;
-          rec.usedMs = now;
+          const c = rec.writableStats;
+          c.swPackets++;
+          c.swBytes += frames[i].length;
+          c.usedMs = now;
         }
       }
       if (flags & VerdictFlag.MARKED) p.mark = res.marks[i];
@@ -882,6 +908,11 @@ function outPortOf(dest: number): number | string | undefined {
 }
 
 function outcomeOf(rec: FlowRecord): PutOutcome {
+  if (rec.state === 'offloaded' && rec.reason === undefined && rec.flowId >= 0) {
+    // The common outcome, built in its final shape at once (same keys, same order as below).
+    const mark = rec.mark;
+    return mark >= 0 ? { ufid: rec.ufid, state: rec.state, flowId: rec.flowId, mark } : { ufid: rec.ufid, state: rec.state, flowId: rec.flowId };
+  }
   const o: PutOutcome = { ufid: rec.ufid, state: rec.state };
   if (rec.reason !== undefined) o.reason = rec.reason;
   if (rec.state === 'offloaded' && rec.flowId >= 0) {

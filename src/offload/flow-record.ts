@@ -1,7 +1,8 @@
 /**
  * One megaflow in the engine's ufid table, and the view of it that `flow/get` and `flow/dump` return.
  *
- * Memory: a record holds numbers and the flow's text only (a few hundred bytes). The typed flow,
+ * Memory: a record holds numbers and the flow's text only (under 200 bytes; its counters, when
+ * it has any, in a second object). The typed flow,
  * the rule spec and its testpmd text are derived from the text when asked for (flow/get, a port
  * change), so that 100k+ offloaded flows stay under 1 KiB each.
  */
@@ -12,34 +13,12 @@ export type FlowState = 'offloaded' | 'software' | 'pending';
 /** Reason of a flow that has an offloadable match but no flow_id to take. */
 export const REASON_POOL_EXHAUSTED = 'flow-id pool exhausted';
 
-export class FlowRecord {
-  state: FlowState = 'pending';
-  /** Why the flow is in software. */
-  reason: string | undefined = undefined;
-  /** flow_id, -1 when none is held (software flows, DROP rules). */
-  flowId = -1;
-  /** MARK id of the rule, -1 when none (a DROP rule, or not offloaded). */
-  mark = -1;
-  /** Native handle of the rule, 0 when none. */
-  handle = 0;
-  /** DPDK port (device) the rule is on, -1 when none. */
-  device = -1;
-  /** Trial variant that succeeded. */
-  variant: VariantName | undefined = undefined;
-  /** True when COUNT stuck: statistics come from the NIC. */
-  counting = false;
-  /** Resolved odp ports of in_port and the output (-1: none or unknown), as indexed. */
-  inOdp = -1;
-  outOdp = -1;
-  /** True when in_port or the output is written as a name (re-checked on every port change). */
-  named = false;
-  /** Index in the statistics sweep arrays, -1 when not counting. */
-  slot = -1;
-  /** Waiting in the queue for a flow_id. */
-  waiting = false;
-  deleted = false;
-  /** The put() call that last put this flow (duplicates in one call are modifies). */
-  batch = 0;
+/**
+ * A flow's counters, allocated when it first has any (a flow that no packet has hit, and that was
+ * never read from a counting rule, has none): most records of a busy table never need them, and
+ * a record without them is smaller to keep and to move for the garbage collector.
+ */
+export class FlowCounters {
   /** NIC counters of rules this flow had before (a modify keeps statistics). */
   hwBasePackets = 0;
   hwBaseBytes = 0;
@@ -51,6 +30,45 @@ export class FlowRecord {
   swBytes = 0;
   /** Last time a packet hit the flow (ms since the epoch), 0 for never. */
   usedMs = 0;
+}
+
+const NO_COUNTERS: Readonly<FlowCounters> = Object.freeze(new FlowCounters());
+
+/** FlowRecord's flag bits. */
+const COUNTING = 1;
+const NAMED = 2;
+const WAITING = 4;
+const DELETED = 8;
+
+/**
+ * One flow of the table. Kept small (every field is 8 bytes, and a busy table has 100k+ of them
+ * that the garbage collector moves at least once): flags share one integer, the mark is kept as its
+ * low 16 bits (the high 16 are the flow_id), counters live in a second object created on first use.
+ */
+export class FlowRecord {
+  state: FlowState = 'pending';
+  /** Why the flow is in software. */
+  reason: string | undefined = undefined;
+  /** flow_id, -1 when none is held (software flows, DROP rules). */
+  flowId = -1;
+  /** The low 16 bits of the MARK id (its output port part), -1 when the record has no mark. */
+  private markLow = -1;
+  /** Native handle of the rule, 0 when none. */
+  handle = 0;
+  /** DPDK port (device) the rule is on, -1 when none. */
+  device = -1;
+  /** Trial variant that succeeded. */
+  variant: VariantName | undefined = undefined;
+  /** Resolved odp ports of in_port and the output (-1: none or unknown), as indexed. */
+  inOdp = -1;
+  outOdp = -1;
+  /** Index in the statistics sweep arrays, -1 when not counting. */
+  slot = -1;
+  /** The put() call that last put this flow (duplicates in one call are modifies). */
+  batch = 0;
+  private bits = 0;
+  /** The counters, once the flow has any (see {@link FlowCounters}); read them with {@link stats}. */
+  private counters: FlowCounters | undefined = undefined;
 
   constructor(
     readonly ufid: string,
@@ -58,12 +76,105 @@ export class FlowRecord {
     public actionsText: string,
   ) {}
 
+  /**
+   * A new record, as `new FlowRecord(...)` gives, but allocated from an object literal: V8 tracks
+   * literal allocation sites and, seeing that the records of a put survive, allocates them in the
+   * old generation directly ("pretenuring"), so the collector does not copy every record of a big
+   * batch on the way there. The object has FlowRecord's prototype (instanceof holds).
+   */
+  static create(ufid: string, matchText: string, actionsText: string): FlowRecord {
+    const rec = {
+      __proto__: FlowRecord.prototype,
+      state: 'pending',
+      reason: undefined,
+      flowId: -1,
+      markLow: -1,
+      handle: 0,
+      device: -1,
+      variant: undefined,
+      inOdp: -1,
+      outOdp: -1,
+      slot: -1,
+      batch: 0,
+      bits: 0,
+      counters: undefined,
+      ufid,
+      matchText,
+      actionsText,
+    };
+    return rec as unknown as FlowRecord;
+  }
+
+  /**
+   * MARK id of the rule (an unsigned 32-bit integer), -1 when none (a DROP rule, or not offloaded).
+   * Set it after flowId: a mark's high 16 bits are the record's flow_id.
+   */
+  get mark(): number {
+    return this.markLow < 0 || this.flowId < 0 ? -1 : this.flowId * 0x10000 + this.markLow;
+  }
+
+  set mark(v: number) {
+    if (v < 0) {
+      this.markLow = -1;
+      return;
+    }
+    if (Math.floor(v / 0x10000) !== this.flowId) throw new RangeError(`mark ${v} does not carry the record's flow_id ${this.flowId}`);
+    this.markLow = v & 0xffff;
+  }
+
+  /** True when COUNT stuck: statistics come from the NIC. */
+  get counting(): boolean {
+    return (this.bits & COUNTING) !== 0;
+  }
+
+  set counting(v: boolean) {
+    this.bits = v ? this.bits | COUNTING : this.bits & ~COUNTING;
+  }
+
+  /** True when in_port or the output is written as a name (re-checked on every port change). */
+  get named(): boolean {
+    return (this.bits & NAMED) !== 0;
+  }
+
+  set named(v: boolean) {
+    this.bits = v ? this.bits | NAMED : this.bits & ~NAMED;
+  }
+
+  /** Waiting in the queue for a flow_id. */
+  get waiting(): boolean {
+    return (this.bits & WAITING) !== 0;
+  }
+
+  set waiting(v: boolean) {
+    this.bits = v ? this.bits | WAITING : this.bits & ~WAITING;
+  }
+
+  get deleted(): boolean {
+    return (this.bits & DELETED) !== 0;
+  }
+
+  set deleted(v: boolean) {
+    this.bits = v ? this.bits | DELETED : this.bits & ~DELETED;
+  }
+
+  /** The counters, read-only (zeros when the flow has none yet). */
+  get stats(): Readonly<FlowCounters> {
+    return this.counters ?? NO_COUNTERS;
+  }
+
+  /** The counters, to write (allocated on first use). */
+  get writableStats(): FlowCounters {
+    return (this.counters ??= new FlowCounters());
+  }
+
   get packets(): number {
-    return this.hwBasePackets + this.hwPackets + this.swPackets;
+    const c = this.stats;
+    return c.hwBasePackets + c.hwPackets + c.swPackets;
   }
 
   get bytes(): number {
-    return this.hwBaseBytes + this.hwBytes + this.swBytes;
+    const c = this.stats;
+    return c.hwBaseBytes + c.hwBytes + c.swBytes;
   }
 }
 
@@ -118,12 +229,13 @@ export function viewOf(rec: FlowRecord, now: number): FlowView {
 }
 
 function statsOf(rec: FlowRecord, now: number): FlowStatsView {
+  const c = rec.stats;
   return {
     packets: rec.packets,
     bytes: rec.bytes,
-    used: usedText(rec.usedMs, now),
+    used: usedText(c.usedMs, now),
     source: rec.counting ? 'hw' : 'sw',
-    hw: { packets: rec.hwBasePackets + rec.hwPackets, bytes: rec.hwBaseBytes + rec.hwBytes },
-    sw: { packets: rec.swPackets, bytes: rec.swBytes },
+    hw: { packets: c.hwBasePackets + c.hwPackets, bytes: c.hwBaseBytes + c.hwBytes },
+    sw: { packets: c.swPackets, bytes: c.swBytes },
   };
 }

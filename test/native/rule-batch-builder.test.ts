@@ -64,3 +64,50 @@ test('an empty batch has no records', (t) => {
   t.is(enc.total, 0);
   t.is(enc.bytes.length, 0);
 });
+
+/** POOL[1] written through the raw API (beginRule, item, action, endRule), as rule-writer.ts does. */
+function writeRaw(b: RuleBatchBuilder): void {
+  b.beginRule(1, 0, 3, 1);
+  let at = b.item(2, 4, true, true); // ETH: type 0x0800 under 0xffff, hasVlan 0 under 1
+  let u8 = b.bytes;
+  u8[at + 12] = 0x08;
+  u8[at + 16 + 12] = 0xff;
+  u8[at + 16 + 13] = 0xff;
+  u8[at + 16 + 14] = 0x80;
+  at = b.item(4, 5, true, false); // IPV4 src, dst
+  u8 = b.bytes;
+  u8.set([192, 168, 1, 2, 192, 168, 1, 8], at + 12);
+  at = b.item(8, 2, true, false); // UDP 10025 -> 10026
+  u8 = b.bytes;
+  u8.set([10025 >> 8, 10025 & 255, 10026 >> 8, 10026 & 255], at);
+  b.action1(2, 0);
+  b.action1(1, 65539);
+  b.action1(3, 0);
+  b.endRule();
+}
+
+test('rules written through the raw API equal the encoder\'s records, mixed with add() and its failures', (t) => {
+  const picks = [0, 1, 3, 1, 5, 2, 1];
+  const builder = new RuleBatchBuilder();
+  for (let round = 0; round < 3; round++) {
+    builder.reset();
+    for (const k of picks) {
+      if (k === 1) writeRaw(builder);
+      else builder.add(POOL[k]);
+    }
+    same(t, builder.finish(), encodeRules(picks.map((k) => POOL[k])));
+  }
+});
+
+test('abortRule leaves the batch as it was: zeros after it, the next rule where the aborted one began', (t) => {
+  const builder = new RuleBatchBuilder();
+  builder.add(POOL[0]);
+  builder.beginRule(0, 0, 0, 1);
+  const at = builder.item(5, 11, true, true);
+  builder.bytes.fill(0xee, at, at + 88);
+  builder.abortRule();
+  builder.abortRule(); // no record begun: nothing to do
+  writeRaw(builder);
+  same(t, builder.finish(), encodeRules([POOL[0], POOL[1]]));
+  t.is(builder.size, 2);
+});

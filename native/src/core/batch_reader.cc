@@ -16,12 +16,6 @@ uint32_t wordsFor(uint32_t bytes) { return (bytes + 3) / 4; }
 BatchReader::BatchReader(const uint8_t* data, size_t size, uint32_t count)
     : data_(data), words_(size / 4), remaining_(count) {}
 
-uint32_t BatchReader::word(size_t index) const {
-  uint32_t v;
-  std::memcpy(&v, data_ + index * 4, 4);
-  return v;  // little-endian hosts only (x86-64, arm64), as Node's typed arrays
-}
-
 void BatchReader::checkFraming() const {
   size_t pos = pos_;
   for (uint32_t i = 0; i < remaining_; i++) {

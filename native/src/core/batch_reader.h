@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 #include "flow_error.h"
@@ -46,7 +47,12 @@ class BatchReader {
   uint32_t remaining() const { return remaining_; }
 
  private:
-  uint32_t word(size_t index) const;
+  // Defined here so that the decoding loops inline it (one unaligned load).
+  uint32_t word(size_t index) const {
+    uint32_t v;
+    std::memcpy(&v, data_ + index * 4, 4);
+    return v;  // little-endian hosts only (x86-64, arm64), as Node's typed arrays
+  }
 
   const uint8_t* data_;
   size_t words_;

@@ -125,17 +125,19 @@ Classifier::Classifier() = default;
 Classifier::~Classifier() = default;
 
 Subtable* Classifier::findOrCreate(const FlowKey& mask) {
+  // Batches of megaflows mostly share a few masks: the subtable of the last insert first.
+  if (last_ != nullptr && std::memcmp(last_->mask.w, mask.w, sizeof mask.w) == 0) return last_;
   const uint64_t h = hashMask(mask);
   std::vector<Subtable*>& bucket = by_mask_[h];
   for (Subtable* st : bucket) {
-    if (std::memcmp(st->mask.w, mask.w, sizeof mask.w) == 0) return st;
+    if (std::memcmp(st->mask.w, mask.w, sizeof mask.w) == 0) return last_ = st;
   }
   subtables_.push_back(std::make_unique<Subtable>(mask));
   Subtable* st = subtables_.back().get();
   bucket.push_back(st);
   order_.push_back(st);
   recomputeUnion();
-  return st;
+  return last_ = st;
 }
 
 void Classifier::recomputeUnion() {
@@ -202,6 +204,7 @@ void Classifier::remove(ClsRule* rule) {
     }
   }
   if (st->nrules == 0) {
+    if (last_ == st) last_ = nullptr;
     std::vector<Subtable*>& bucket = by_mask_[st->mask_hash];
     bucket.erase(std::find(bucket.begin(), bucket.end(), st));
     if (bucket.empty()) by_mask_.erase(st->mask_hash);

@@ -58,6 +58,7 @@ class Classifier {
   std::unordered_map<uint64_t, std::vector<Subtable*>> by_mask_;
   std::vector<Subtable*> order_;  // by (bound priority, bound seq)
   bool order_dirty_ = false;
+  Subtable* last_ = nullptr;  // the subtable of the last findOrCreate (a cache; nullptr when removed)
   FlowKey union_mask_{};
   uint8_t union_words_[kKeyWords] = {};
   uint32_t union_nwords_ = 0;

@@ -122,18 +122,27 @@ bool checkMask(const Profile& p, const PatternItem& item, const ItemDesc& d, int
   }
   const uint8_t* m = item.effectiveMask(d);
   const auto t = static_cast<uint32_t>(item.type);
-  for (uint32_t i = 0; i < d.size; i++) {
-    if ((m[i] & ~d.defined[i]) != 0) {
-      return err->set(ErrorType::kItemMask, EINVAL, pos, std::string(d.name) + " mask sets reserved bits (byte " + std::to_string(i) + ")");
+  // One pass to see that no mask bit is reserved or unmatchable (the common case); only a mask that
+  // has such a bit is walked again below, to name it.
+  const uint8_t* matchable = p.matchable[t];
+  uint8_t outside = 0;
+  for (uint32_t i = 0; i < d.size; i++) outside |= static_cast<uint8_t>(m[i] & ~(d.defined[i] & matchable[i]));
+  if (outside == 0) {
+    if (p.mask_policy == MaskPolicy::kAny) return true;
+  } else {
+    for (uint32_t i = 0; i < d.size; i++) {
+      if ((m[i] & ~d.defined[i]) != 0) {
+        return err->set(ErrorType::kItemMask, EINVAL, pos, std::string(d.name) + " mask sets reserved bits (byte " + std::to_string(i) + ")");
+      }
     }
-  }
-  for (uint32_t i = 0; i < d.size; i++) {
-    const uint8_t extra = static_cast<uint8_t>(m[i] & ~p.matchable[t][i]);
-    if (extra != 0) {
-      uint32_t bit = i * 8;
-      while (((extra >> (7 - (bit & 7))) & 1u) == 0) bit++;
-      const FieldDesc* f = fieldAt(d, bit);
-      return err->set(ErrorType::kItemMask, ENOTSUP, pos, "field " + itemField(d, *f) + " cannot be matched by this NIC");
+    for (uint32_t i = 0; i < d.size; i++) {
+      const uint8_t extra = static_cast<uint8_t>(m[i] & ~matchable[i]);
+      if (extra != 0) {
+        uint32_t bit = i * 8;
+        while (((extra >> (7 - (bit & 7))) & 1u) == 0) bit++;
+        const FieldDesc* f = fieldAt(d, bit);
+        return err->set(ErrorType::kItemMask, ENOTSUP, pos, "field " + itemField(d, *f) + " cannot be matched by this NIC");
+      }
     }
   }
   if (p.mask_policy != MaskPolicy::kAny) {

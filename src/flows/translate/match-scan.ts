@@ -46,6 +46,19 @@ export function emptyScan(): MatchScan {
   };
 }
 
+/** Clears `scan` for another match. */
+export function resetScan(scan: MatchScan): void {
+  scan.inPort = undefined;
+  scan.eth = undefined;
+  scan.ethType = undefined;
+  scan.vlan = undefined;
+  scan.innerType = undefined;
+  scan.ipv4 = undefined;
+  scan.ipv6 = undefined;
+  scan.l4 = undefined;
+  scan.tcpFlags = undefined;
+}
+
 /** Reason for a matched (non-zero mask) skb_mark; DESIGN.md calls the field pkt_mark. */
 export const REASON_PKT_MARK = 'pkt_mark (skb_mark)';
 

@@ -203,28 +203,84 @@ function icmpItem(k: IcmpKey): PatternItem | undefined {
 }
 
 /**
+ * What the pattern of a scanned match holds, decided before any item is built: shared by
+ * {@link buildPattern} (rule-spec objects) and rule-writer.ts (the native encoding), so that both
+ * give the same items and the same reasons. Callers may reuse one object.
+ */
+export interface PatternShape {
+  /** The TCP flags matched (some of rte_flow's 8 bits under the mask), or undefined. */
+  flags: TcpFlagsKey | undefined;
+  /** The kind of the L4 header (`tcp` when only tcp_flags are matched), or undefined. */
+  l4Kind: 'tcp' | 'udp' | 'sctp' | 'icmp' | 'icmpv6' | undefined;
+  /** Whether an L4 item is written (it matches at least one field). */
+  hasL4: boolean;
+  /** The IP protocol the L4 item implies, or -1 when there is no L4 item. */
+  l4Proto: number;
+}
+
+export function emptyShape(): PatternShape {
+  return { flags: undefined, l4Kind: undefined, hasL4: false, l4Proto: -1 };
+}
+
+function isMatched(m: Masked<number> | undefined): boolean {
+  return m !== undefined && m.mask !== 0;
+}
+
+/**
+ * Fills `shape` from the scanned match. Returns the reason the match cannot be written as a rule
+ * (TCP flags rte_flow has no field for, an L4 match without an IP header), or undefined.
+ */
+export function shapePattern(scan: MatchScan, shape: PatternShape): string | undefined {
+  const flags = scan.tcpFlags !== undefined && (scan.tcpFlags.mask & (RTE_TCP_FLAGS | OVS_TCP_NS_RESERVED)) !== 0 ? scan.tcpFlags : undefined;
+  shape.flags = flags;
+  shape.hasL4 = false;
+  shape.l4Proto = -1;
+  if (flags !== undefined) {
+    if ((flags.mask & OVS_TCP_NS_RESERVED) !== 0) return 'tcp_flags (NS/reserved bits)';
+    if (scan.l4 !== undefined && scan.l4.kind !== 'tcp') return `tcp_flags with ${scan.l4.kind}`;
+  }
+  const l4Kind = scan.l4 !== undefined ? scan.l4.kind : flags !== undefined ? 'tcp' : undefined;
+  shape.l4Kind = l4Kind;
+  if (l4Kind === 'icmp' || l4Kind === 'icmpv6') {
+    const k = scan.l4 as IcmpKey;
+    shape.hasL4 = isMatched(k.type) || isMatched(k.code);
+  } else if (l4Kind !== undefined) {
+    const k = scan.l4 as L4PortsKey | undefined;
+    shape.hasL4 = flags !== undefined || isMatched(k?.src) || isMatched(k?.dst);
+  }
+  if (shape.hasL4 && l4Kind !== undefined) {
+    shape.l4Proto = PROTO_OF_L4[l4Kind];
+    if (scan.ipv4 === undefined && scan.ipv6 === undefined) return `${l4Kind} without an IP header`;
+  }
+  return undefined;
+}
+
+/**
+ * Appends the ETH ... L4 items of the scanned match, shaped by {@link shapePattern} (which
+ * returned no reason), to `out`.
+ */
+export function buildPatternItems(scan: MatchScan, shape: PatternShape, out: PatternItem[]): void {
+  const l4Kind = shape.l4Kind;
+  let l4: PatternItem | undefined;
+  if (l4Kind === 'icmp' || l4Kind === 'icmpv6') l4 = icmpItem(scan.l4 as IcmpKey);
+  else if (l4Kind !== undefined) l4 = portsItem(scan.l4 as L4PortsKey | undefined, shape.flags, l4Kind);
+  out.push(ethItem(scan.eth, scan.ethType, scan.vlan !== undefined));
+  if (scan.vlan !== undefined) out.push(vlanItem(scan.vlan, scan.innerType));
+  const l3 = scan.ipv4 !== undefined ? ipv4Item(scan.ipv4, shape.l4Proto, l4 !== undefined)
+    : scan.ipv6 !== undefined ? ipv6Item(scan.ipv6, shape.l4Proto, l4 !== undefined) : undefined;
+  if (l3 !== undefined) out.push(l3);
+  if (l4 !== undefined) out.push(l4);
+}
+
+/**
  * Appends the ETH ... L4 items of the scanned match to `out`. Returns the reason the match cannot
  * be written as a rule (TCP flags rte_flow has no field for, an L4 match without an IP header),
  * or undefined.
  */
 export function buildPattern(scan: MatchScan, out: PatternItem[]): string | undefined {
-  const flags = scan.tcpFlags !== undefined && (scan.tcpFlags.mask & (RTE_TCP_FLAGS | OVS_TCP_NS_RESERVED)) !== 0 ? scan.tcpFlags : undefined;
-  if (flags !== undefined) {
-    if ((flags.mask & OVS_TCP_NS_RESERVED) !== 0) return 'tcp_flags (NS/reserved bits)';
-    if (scan.l4 !== undefined && scan.l4.kind !== 'tcp') return `tcp_flags with ${scan.l4.kind}`;
-  }
-  let l4: PatternItem | undefined;
-  const l4Kind = scan.l4 !== undefined ? scan.l4.kind : flags !== undefined ? 'tcp' : undefined;
-  if (l4Kind === 'icmp' || l4Kind === 'icmpv6') l4 = icmpItem(scan.l4 as IcmpKey);
-  else if (l4Kind !== undefined) l4 = portsItem(scan.l4 as L4PortsKey | undefined, flags, l4Kind);
-  const l4Proto = l4 !== undefined && l4Kind !== undefined ? PROTO_OF_L4[l4Kind] : -1;
-
-  out.push(ethItem(scan.eth, scan.ethType, scan.vlan !== undefined));
-  if (scan.vlan !== undefined) out.push(vlanItem(scan.vlan, scan.innerType));
-  const l3 = scan.ipv4 !== undefined ? ipv4Item(scan.ipv4, l4Proto, l4 !== undefined)
-    : scan.ipv6 !== undefined ? ipv6Item(scan.ipv6, l4Proto, l4 !== undefined) : undefined;
-  if (l3 !== undefined) out.push(l3);
-  else if (l4 !== undefined) return `${l4Kind ?? 'L4'} without an IP header`;
-  if (l4 !== undefined) out.push(l4);
+  const shape = emptyShape();
+  const reason = shapePattern(scan, shape);
+  if (reason !== undefined) return reason;
+  buildPatternItems(scan, shape, out);
   return undefined;
 }
