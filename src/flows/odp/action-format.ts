@@ -3,7 +3,7 @@
  */
 import { formatIpv4, formatMac, ipv6Text } from './addr';
 import { OdpFormatError } from './errors';
-import { formatKeyAttr } from './key-format';
+import { setKeyText } from './key-format';
 import type { Action, CtAction, CtNat, IpAddr, Port, UserspaceAction } from './model';
 import { dec, hex0x, hexAlt, hexBig, hexU128 } from './numfmt';
 import { formatTnlPush } from './tnl-push';
@@ -81,7 +81,7 @@ export function formatAction(a: Action): string {
   switch (a.kind) {
     case 'output': return fPort(a.port);
     case 'drop': return 'drop';
-    case 'set': return 'set(' + formatKeyAttr(a.key) + ')';
+    case 'set': return 'set(' + setKeyText(a.key) + ')';
     case 'push_vlan':
       return 'push_vlan(' + (a.tpid !== 0x8100 ? 'tpid=0x' + a.tpid.toString(16).padStart(4, '0') + ',' : '') + 'vid=' + dec(a.vid) +
         ',pcp=' + dec(a.pcp) + (a.cfi ? '' : ',cfi=0') + ')';

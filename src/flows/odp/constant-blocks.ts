@@ -3,7 +3,7 @@
  * comparison instead of field by field (see {@link CONSTANT_BLOCKS}).
  */
 import type { KeyAttr, Masked } from './model';
-import { wordsOf, type Reader } from './reader';
+import { doublesOf, type Reader } from './reader';
 
 /**
  * The metadata that `dpctl/dump-flows -m` writes, fully wildcarded, at the start of almost every
@@ -15,8 +15,8 @@ export const COMMON_METADATA = 'skb_priority(0/0),skb_mark(0/0),ct_state(0/0),ct
 export interface ConstantBlock {
   /** The text as bytes. */
   bytes: Uint8Array;
-  /** The same as little-endian 32-bit words (see Reader.atBytes). */
-  words: Int32Array;
+  /** The same as little-endian 64-bit floats (see Reader.atBytes). */
+  doubles: Float64Array;
   /** Only where a match starts. */
   firstOnly: boolean;
   /** Appends fresh copies of the attributes that reading the text field by field gives. */
@@ -25,7 +25,7 @@ export interface ConstantBlock {
 
 function block(text: string, firstOnly: boolean, push: (keys: KeyAttr[]) => void): ConstantBlock {
   const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
-  return { bytes, words: wordsOf(bytes), firstOnly, push };
+  return { bytes, doubles: doublesOf(bytes), firstOnly, push };
 }
 
 const exact16 = (value: number): Masked<number> => ({ value, mask: 0xffff });
@@ -74,7 +74,7 @@ export function constantBlockAt(r: Reader, first: boolean): ConstantBlock | unde
   for (const c of candidates) {
     if (c.firstOnly && !first) continue;
     const after = r.pos + c.bytes.length;
-    if (after > r.end || !r.atBytes(c.bytes, c.words)) continue;
+    if (after > r.end || !r.atBytes(c.bytes, c.doubles)) continue;
     const next = after < r.end ? r.b[after] : 44;
     if (next === 44 || next === 32 || next === 41) return c;
   }

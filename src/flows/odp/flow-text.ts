@@ -17,36 +17,34 @@ import { formatKeys } from './key-format';
 import { readKeyList } from './key-parse';
 import type { Action, DpFlow, FlowStats, KeyAttr } from './model';
 import { dec } from './numfmt';
-import { HEX_VALUE, nameCode, Reader } from './reader';
-
-/** Where the hex digit groups of a UUID's text end (a dash follows each but the last). */
-const UUID_GROUP_ENDS = [8, 13, 18, 23, 36];
+import { atLiteral, doublesOf, eatLiteral, HEX_VALUE, literal, nameCode, Reader } from './reader';
 
 /** Reads a UUID (8-4-4-4-12 hex digits), lowercased. */
 function readUuid(r: Reader): string {
   const start = r.pos;
   const b = r.b;
-  if (start + 36 > r.end) r.fail('expected a UUID (8-4-4-4-12 hex digits) after "ufid:"', start);
-  // Of digits, lowercase letters, uppercase letters and '-', only uppercase letters lack bit 0x20.
-  let allBits = 0xff;
-  let p = start;
-  for (const groupEnd of UUID_GROUP_ENDS) {
-    const end = start + groupEnd;
-    for (; p < end; p++) {
-      const c = b[p];
-      allBits &= c;
-      if (HEX_VALUE[c] < 0) r.fail('expected a UUID (8-4-4-4-12 hex digits) after "ufid:"', start);
-    }
-    if (groupEnd !== 36 && b[p++] !== 45) r.fail('expected a UUID (8-4-4-4-12 hex digits) after "ufid:"', start);
+  if (start + 36 > r.end || b[start + 8] !== 45 || b[start + 13] !== 45 || b[start + 18] !== 45 || b[start + 23] !== 45) {
+    r.fail('expected a UUID (8-4-4-4-12 hex digits) after "ufid:"', start);
   }
-  r.pos = p;
-  const text = r.s.slice(start, p);
+  // Of digits, lowercase letters and uppercase letters, only uppercase letters lack bit 0x20;
+  // HEX_VALUE is -1 (all bits set) for a non-digit, so `digits` goes negative at the first one.
+  let allBits = 0xff;
+  let digits = 0;
+  for (let i = start; i < start + 36; i++) {
+    if (i === start + 8 || i === start + 13 || i === start + 18 || i === start + 23) continue;
+    const c = b[i];
+    allBits &= c;
+    digits |= HEX_VALUE[c];
+  }
+  if (digits < 0) r.fail('expected a UUID (8-4-4-4-12 hex digits) after "ufid:"', start);
+  r.pos = start + 36;
+  const text = r.s.slice(start, start + 36);
   return (allBits & 0x20) === 0 ? text.toLowerCase() : text;
 }
 
 /** `used:` value: `never` or `[-]S.mmms`, as milliseconds. */
 function readUsed(r: Reader): number | null {
-  if (r.peek() === 110 /* n */ && r.eatText('never')) return null;
+  if (eatLiteral(r, L_NEVER)) return null;
   const neg = r.eat(45);
   const secs = r.decimal('used seconds');
   let ms = 0;
@@ -75,9 +73,17 @@ function formatUsed(ms: number | null): string {
 /** The stats of a flow that has seen no packet since it was installed, as dump-flows writes them. */
 const NO_STATS = ', packets:0, bytes:0, used:never';
 
+/** {@link NO_STATS}, `dp:ovs` and the `actions:` label. */
+const IDLE_OVS_ACTIONS = NO_STATS + ', dp:ovs, actions:';
+
+/** True when the stats are written as {@link NO_STATS}. */
+function isIdle(st: FlowStats): boolean {
+  return st.packets === 0 && st.bytes === 0 && st.usedMs === null && !st.tcpFlags;
+}
+
 /** `, packets:N, bytes:N, used:T[, flags:F]`. */
 function formatStats(st: FlowStats): string {
-  if (st.packets === 0 && st.bytes === 0 && st.usedMs === null && !st.tcpFlags) return NO_STATS;
+  if (isIdle(st)) return NO_STATS;
   const s = ', packets:' + dec(st.packets) + ', bytes:' + dec(st.bytes) + ', used:' + formatUsed(st.usedMs);
   return st.tcpFlags ? s + ', flags:' + formatStatsTcpFlags(st.tcpFlags) : s;
 }
@@ -107,18 +113,40 @@ const L_OFFLOADED = nameCode('offloaded');
 const L_DP = nameCode('dp');
 const L_ACTIONS = nameCode('actions');
 
+const L_UFID = literal('ufid:');
+const L_NEVER = literal('never');
+const L_PACKETS_AT = literal(', packets:');
+const L_BYTES_AT = literal(', bytes:');
+const L_USED_AT = literal(', used:');
+const L_FLAGS_AT = literal(', flags:');
+const L_DP_OVS = literal(', dp:ovs,');
+const L_ACTIONS_AT = literal(', actions:');
+const DP_EXTRA_INFO_AT = Uint8Array.from(', dp-extra-info:', (c) => c.charCodeAt(0));
+const DP_EXTRA_INFO_DOUBLES = doublesOf(DP_EXTRA_INFO_AT);
+
 /** Reads one dump line (leading/trailing blanks allowed). */
 export function parseFlow(line: string): DpFlow {
+  return readFlow(line, true);
+}
+
+/**
+ * {@link parseFlow}; `fast`: read the match with the fast paths of key-parse.ts and the sections
+ * in the order dpctl writes them (`, packets:N, bytes:N, used:T[, flags:F], dp:ovs, actions:...
+ * [, dp-extra-info:...]`) as literal texts. At the first difference from that order the sections
+ * are read one by one, label by label, so the result is the same with or without (false only to
+ * test that).
+ */
+export function readFlow(line: string, fast: boolean): DpFlow {
   let end = line.length;
   while (end > 0 && (line.charCodeAt(end - 1) <= 32)) end--;
   const r = new Reader(line, 0, end);
   r.skipSpaces();
   let ufid: string | undefined;
-  if (r.eatText('ufid:')) {
+  if (eatLiteral(r, L_UFID)) {
     ufid = readUuid(r);
     skipSeparators(r);
   }
-  const match = readKeyList(r, false);
+  const match = readKeyList(r, false, fast);
   let actions: Action[] | undefined;
   let packets: number | undefined;
   let bytes: number | undefined;
@@ -127,6 +155,28 @@ export function parseFlow(line: string): DpFlow {
   let offloaded: string | undefined;
   let dp: string | undefined;
   let dpExtraInfo: string | undefined;
+  if (fast && eatLiteral(r, L_PACKETS_AT)) {
+    packets = r.decimal('packets');
+    if (eatLiteral(r, L_BYTES_AT)) {
+      bytes = r.decimal('bytes');
+      if (eatLiteral(r, L_USED_AT)) {
+        used = readUsed(r);
+        if (eatLiteral(r, L_FLAGS_AT)) tcpFlags = readStatsTcpFlags(r);
+        if (atLiteral(r, L_DP_OVS)) {
+          // `, dp:ovs` up to the `,`.
+          r.pos += L_DP_OVS.len - 1;
+          dp = 'ovs';
+          if (eatLiteral(r, L_ACTIONS_AT)) {
+            actions = readActionList(r, false);
+            if (r.atBytes(DP_EXTRA_INFO_AT, DP_EXTRA_INFO_DOUBLES)) {
+              dpExtraInfo = r.s.slice(r.pos + DP_EXTRA_INFO_AT.length, r.end);
+              r.pos = r.end;
+            }
+          }
+        }
+      }
+    }
+  }
   for (;;) {
     skipSeparators(r);
     if (r.atEnd()) break;
@@ -178,10 +228,15 @@ export function parseFlow(line: string): DpFlow {
 export function formatFlow(f: DpFlow): string {
   let s = f.ufid !== undefined ? 'ufid:' + f.ufid + ', ' + formatKeys(f.match) : formatKeys(f.match);
   const st = f.stats;
-  if (st) s += formatStats(st);
-  if (f.offloaded !== undefined) s += ', offloaded:' + f.offloaded;
-  if (f.dp !== undefined) s += f.dp === 'ovs' ? ', dp:ovs' : ', dp:' + f.dp;
-  s += ', actions:' + formatActions(f.actions);
+  if (st && f.offloaded === undefined && f.dp === 'ovs' && isIdle(st)) {
+    // The commonest case of a userspace dump, written whole.
+    s += IDLE_OVS_ACTIONS + formatActions(f.actions);
+  } else {
+    if (st) s += formatStats(st);
+    if (f.offloaded !== undefined) s += ', offloaded:' + f.offloaded;
+    if (f.dp !== undefined) s += f.dp === 'ovs' ? ', dp:ovs' : ', dp:' + f.dp;
+    s += ', actions:' + formatActions(f.actions);
+  }
   if (f.dpExtraInfo !== undefined) s += ', dp-extra-info:' + f.dpExtraInfo;
   return s;
 }

@@ -7,7 +7,7 @@ import { OdpFormatError } from './errors';
 import { TCP_FLAG_NAMES, TUN_FLAG_NAMES, formatFlags, formatFlagsMasked } from './flags';
 import { COMMON_METADATA } from './constant-blocks';
 import type { GeneveOption, Ipv6Addr, KeyAttr, MacAddr, Masked, MplsLse, TunnelKey } from './model';
-import { dec, hex04, hex0x, hexAlt, hexBig, hexU128, slashHexAlt } from './numfmt';
+import { dec, hex04, hex0x, hexAlt, hexBig, hexU128, slashHexAlt, table16 } from './numfmt';
 
 const ALL64 = (1n << 64n) - 1n;
 const ALL128 = (1n << 128n) - 1n;
@@ -91,8 +91,13 @@ function addrLabel(f: AddrField): readonly string[] {
 function fIp4(f: AddrField, m: Masked<number> | undefined): string {
   if (m === undefined) return '';
   const text = formatIpv4With(addrLabel(f), m.value);
-  return m.mask === 0xffffffff ? text : text + formatIpv4With(SLASH_IPV4, m.mask);
+  const mask = m.mask;
+  return mask === 0xffffffff ? text : text + (mask === 0 ? SLASH_IPV4_ZERO : formatIpv4With(SLASH_IPV4, mask));
 }
+
+/** The wildcard masks, the commonest masks of megaflows, written whole. */
+const SLASH_IPV4_ZERO = '/0.0.0.0';
+const SLASH_MAC_ZERO = '/00:00:00:00:00:00';
 
 function fIp6(f: FieldName, m: Masked<Ipv6Addr> | undefined): string {
   if (m === undefined) return '';
@@ -102,7 +107,8 @@ function fIp6(f: FieldName, m: Masked<Ipv6Addr> | undefined): string {
 function fMac(f: AddrField, m: Masked<MacAddr> | undefined): string {
   if (m === undefined) return '';
   const text = formatMacWith(addrLabel(f), m.value);
-  return m.mask === MAC_ALL_ONES ? text : text + formatMacWith(SLASH_MAC, m.mask);
+  const mask = m.mask;
+  return mask === MAC_ALL_ONES ? text : text + (mask === 0 ? SLASH_MAC_ZERO : formatMacWith(SLASH_MAC, mask));
 }
 
 /** `vid=`, `pcp=`, `cfi=`: decimal, a partial mask as `0x%x`. */
@@ -219,8 +225,19 @@ function fTunnel(k: TunnelKey): string {
 const FRAG = fieldName('frag');
 const ND_RESERVED = fieldName('nd_reserved');
 
-function fFrag(f: string | undefined): string {
-  return f === undefined ? '' : label(FRAG) + f;
+/** `frag=` texts with the attribute's closing `)`, by fragment type, as first field and after another. */
+const FRAG_CLOSE_FIRST = ['frag=no)', 'frag=first)', 'frag=later)'];
+const FRAG_CLOSE_NEXT = FRAG_CLOSE_FIRST.map((t) => ',' + t);
+
+/** The `frag=` field and the `)` that closes the attribute (the last field of ipv4 and ipv6). */
+function fFragClose(f: string | undefined): string {
+  if (f === undefined) return ')';
+  const t = first ? FRAG_CLOSE_FIRST : FRAG_CLOSE_NEXT;
+  first = false;
+  if (f === 'no') return t[0];
+  if (f === 'first') return t[1];
+  if (f === 'later') return t[2];
+  return label(FRAG) + f + ')';
 }
 
 /* Attribute openings (see Piece). */
@@ -254,19 +271,15 @@ const O_SINGLE: Record<string, Piece> = {
 /** `packet_type(ns=0,id=0)`: the packet type of every Ethernet megaflow, written whole. */
 const ETHERNET_PACKET_TYPE = piece('packet_type(ns=0,id=0)');
 /** `eth_type(0x....)` by value, filled on first use (the same few Ethertypes recur). */
-const ETH_TYPE_TEXT: Piece[] = [];
+const ETH_TYPE_TEXT = table16<Piece>();
 
 /** The text of `k`, preceded by `,` when `next`. */
 function keyText(k: KeyAttr, next: boolean): string {
   switch (k.kind) {
-    case 'skb_priority': case 'skb_mark': case 'recirc_id': case 'dp_hash': case 'ct_mark': case 'ct_state': {
-      const o = O_SINGLE[k.kind];
-      return (next ? o.next : o.first) + hexAlt(k.value) + (k.mask === 0xffffffff ? ')' : slashHexAlt(k.mask) + ')');
+    case 'in_port': {
+      const p = typeof k.port === 'number' ? dec(k.port) : k.port;
+      return (next ? O_IN_PORT.next : O_IN_PORT.first) + p + (k.mask === 0xffffffff ? ')' : slashHexAlt(k.mask) + ')');
     }
-    case 'ct_zone':
-      return (next ? O_CT_ZONE.next : O_CT_ZONE.first) + hexAlt(k.value) + (k.mask === 0xffff ? ')' : slashHexAlt(k.mask) + ')');
-    case 'ct_label':
-      return (next ? O_CT_LABEL.next : O_CT_LABEL.first) + hexU128(k.value) + (k.mask === ALL128 ? ')' : '/' + hexU128(k.mask) + ')');
     case 'eth_type': {
       if (k.mask === 0xffff && k.value >>> 0 === k.value && k.value <= 0xffff) {
         const t = (ETH_TYPE_TEXT[k.value] ??= piece('eth_type(' + hex04(k.value) + ')'));
@@ -277,39 +290,45 @@ function keyText(k: KeyAttr, next: boolean): string {
     case 'tcp_flags':
       return (next ? O_TCP_FLAGS.next : O_TCP_FLAGS.first) +
         (k.mask === 0xffff ? formatFlags(TCP_FLAG_NAMES, k.value, '|') : formatFlagsMasked(TCP_FLAG_NAMES, k.value, k.mask & 0xfff, 0xfff)) + ')';
-    case 'in_port': {
-      const p = typeof k.port === 'number' ? dec(k.port) : k.port;
-      return (next ? O_IN_PORT.next : O_IN_PORT.first) + p + (k.mask === 0xffffffff ? ')' : slashHexAlt(k.mask) + ')');
-    }
     case 'eth':
-      return (next ? O_ETH.next : O_ETH.first) + (open() + fMac(SRC_MAC, k.src) + fMac(DST_MAC, k.dst)) + ')';
+      open();
+      return (next ? O_ETH.next : O_ETH.first) + (fMac(SRC_MAC, k.src) + fMac(DST_MAC, k.dst)) + ')';
     case 'ipv4':
-      return (next ? O_IPV4.next : O_IPV4.first) + (open() + fIp4(SRC_IPV4, k.src) + fIp4(DST_IPV4, k.dst) + fDec(PROTO, k.proto, 0xff) +
-        fHex(TOS, k.tos, 0xff) + fDec(TTL, k.ttl, 0xff) + fFrag(k.frag)) + ')';
+      open();
+      return (next ? O_IPV4.next : O_IPV4.first) + fIp4(SRC_IPV4, k.src) + fIp4(DST_IPV4, k.dst) + fDec(PROTO, k.proto, 0xff) +
+        fHex(TOS, k.tos, 0xff) + fDec(TTL, k.ttl, 0xff) + fFragClose(k.frag);
     case 'ipv6':
-      return (next ? O_IPV6.next : O_IPV6.first) + (open() + fIp6(SRC, k.src) + fIp6(DST, k.dst) + fHex(LABEL, k.label, 0xfffff) +
-        fDec(PROTO, k.proto, 0xff) + fHex(TCLASS, k.tclass, 0xff) + fDec(HLIMIT, k.hlimit, 0xff) + fFrag(k.frag)) + ')';
+      open();
+      return (next ? O_IPV6.next : O_IPV6.first) + fIp6(SRC, k.src) + fIp6(DST, k.dst) + fHex(LABEL, k.label, 0xfffff) +
+        fDec(PROTO, k.proto, 0xff) + fHex(TCLASS, k.tclass, 0xff) + fDec(HLIMIT, k.hlimit, 0xff) + fFragClose(k.frag);
     case 'tcp': case 'udp': case 'sctp': {
       const o = k.kind === 'udp' ? O_UDP : k.kind === 'tcp' ? O_TCP : O_SCTP;
-      return (next ? o.next : o.first) + (open() + fDec(SRC, k.src, 0xffff) + fDec(DST, k.dst, 0xffff)) + ')';
+      open();
+      return (next ? o.next : o.first) + (fDec(SRC, k.src, 0xffff) + fDec(DST, k.dst, 0xffff)) + ')';
     }
     case 'icmp': case 'icmpv6': {
       const o = k.kind === 'icmp' ? O_ICMP : O_ICMPV6;
-      return (next ? o.next : o.first) + (open() + fDec(TYPE, k.type, 0xff) + fDec(CODE, k.code, 0xff)) + ')';
+      open();
+      return (next ? o.next : o.first) + (fDec(TYPE, k.type, 0xff) + fDec(CODE, k.code, 0xff)) + ')';
     }
     case 'arp':
-      return (next ? O_ARP.next : O_ARP.first) + (open() + fIp4(SIP, k.sip) + fIp4(TIP, k.tip) + fDec(OP, k.op, 0xffff) + fMac(SHA, k.sha) +
+      open();
+      return (next ? O_ARP.next : O_ARP.first) + (fIp4(SIP, k.sip) + fIp4(TIP, k.tip) + fDec(OP, k.op, 0xffff) + fMac(SHA, k.sha) +
         fMac(THA, k.tha)) + ')';
     case 'nd':
-      return (next ? O_ND.next : O_ND.first) + (open() + fIp6(TARGET, k.target) + fMac(SLL, k.sll) + fMac(TLL, k.tll)) + ')';
+      open();
+      return (next ? O_ND.next : O_ND.first) + (fIp6(TARGET, k.target) + fMac(SLL, k.sll) + fMac(TLL, k.tll)) + ')';
     case 'nd_ext':
-      return (next ? O_ND_EXT.next : O_ND_EXT.first) + (open() + label(ND_RESERVED) + hex0x(k.ndReserved) +
+      open();
+      return (next ? O_ND_EXT.next : O_ND_EXT.first) + (label(ND_RESERVED) + hex0x(k.ndReserved) +
         fDec(ND_OPTIONS_TYPE, k.ndOptionsType, 0xff)) + ')';
     case 'ct_tuple4':
-      return (next ? O_CT_TUPLE4.next : O_CT_TUPLE4.first) + (open() + fIp4(SRC_IPV4, k.src) + fIp4(DST_IPV4, k.dst) + fDec(PROTO, k.proto, 0xff) +
+      open();
+      return (next ? O_CT_TUPLE4.next : O_CT_TUPLE4.first) + (fIp4(SRC_IPV4, k.src) + fIp4(DST_IPV4, k.dst) + fDec(PROTO, k.proto, 0xff) +
         fDec(TP_SRC, k.tpSrc, 0xffff) + fDec(TP_DST, k.tpDst, 0xffff)) + ')';
     case 'ct_tuple6':
-      return (next ? O_CT_TUPLE6.next : O_CT_TUPLE6.first) + (open() + fIp6(SRC, k.src) + fIp6(DST, k.dst) + fDec(PROTO, k.proto, 0xff) +
+      open();
+      return (next ? O_CT_TUPLE6.next : O_CT_TUPLE6.first) + (fIp6(SRC, k.src) + fIp6(DST, k.dst) + fDec(PROTO, k.proto, 0xff) +
         fDec(SRC_PORT, k.tpSrc, 0xffff) + fDec(DST_PORT, k.tpDst, 0xffff)) + ')';
     case 'packet_type': {
       const ns = k.ns;
@@ -317,10 +336,20 @@ function keyText(k: KeyAttr, next: boolean): string {
       if (ns && id && ns.value === 0 && ns.mask === 0xffff && id.value === 0 && id.mask === 0xffff) {
         return next ? ETHERNET_PACKET_TYPE.next : ETHERNET_PACKET_TYPE.first;
       }
-      return (next ? O_PACKET_TYPE.next : O_PACKET_TYPE.first) + (open() + fDec(NS, ns, 0xffff) + fHex(ID, id, 0xffff)) + ')';
+      open();
+      return (next ? O_PACKET_TYPE.next : O_PACKET_TYPE.first) + (fDec(NS, ns, 0xffff) + fHex(ID, id, 0xffff)) + ')';
     }
     case 'vlan':
-      return (next ? O_VLAN.next : O_VLAN.first) + (open() + fVlan(VID, k.vid, 0xfff) + fVlan(PCP, k.pcp, 7) + fVlan(CFI, k.cfi, 1)) + ')';
+      open();
+      return (next ? O_VLAN.next : O_VLAN.first) + (fVlan(VID, k.vid, 0xfff) + fVlan(PCP, k.pcp, 7) + fVlan(CFI, k.cfi, 1)) + ')';
+    case 'skb_priority': case 'skb_mark': case 'recirc_id': case 'dp_hash': case 'ct_mark': case 'ct_state': {
+      const o = O_SINGLE[k.kind];
+      return (next ? o.next : o.first) + hexAlt(k.value) + (k.mask === 0xffffffff ? ')' : slashHexAlt(k.mask) + ')');
+    }
+    case 'ct_zone':
+      return (next ? O_CT_ZONE.next : O_CT_ZONE.first) + hexAlt(k.value) + (k.mask === 0xffff ? ')' : slashHexAlt(k.mask) + ')');
+    case 'ct_label':
+      return (next ? O_CT_LABEL.next : O_CT_LABEL.first) + hexU128(k.value) + (k.mask === ALL128 ? ')' : '/' + hexU128(k.mask) + ')');
     case 'mpls':
       return (next ? O_MPLS.next : O_MPLS.first) + fMpls(k.lses) + ')';
     case 'tunnel':
@@ -331,6 +360,35 @@ function keyText(k: KeyAttr, next: boolean): string {
       return (next ? ',' + k.name : k.name) + '(' + k.text + ')';
     default:
       throw new OdpFormatError(`unknown key attribute kind "${(k as { kind: unknown }).kind as string}"`);
+  }
+}
+
+/**
+ * {@link formatKeyAttr} for the key of a `set(...)` action. The commonest cases are a copy of
+ * keyText's: a set key has any subset of its fields, so its objects come in many shapes; read
+ * apart from a match's attributes (which have all their fields), the property reads of each stay
+ * fast (V8 makes a property read that has seen many shapes a slow lookup).
+ */
+export function setKeyText(k: KeyAttr): string {
+  switch (k.kind) {
+    case 'eth':
+      open();
+      return O_ETH.first + fMac(SRC_MAC, k.src) + fMac(DST_MAC, k.dst) + ')';
+    case 'ipv4':
+      open();
+      return O_IPV4.first + fIp4(SRC_IPV4, k.src) + fIp4(DST_IPV4, k.dst) + fDec(PROTO, k.proto, 0xff) + fHex(TOS, k.tos, 0xff) +
+        fDec(TTL, k.ttl, 0xff) + fFragClose(k.frag);
+    case 'ipv6':
+      open();
+      return O_IPV6.first + fIp6(SRC, k.src) + fIp6(DST, k.dst) + fHex(LABEL, k.label, 0xfffff) + fDec(PROTO, k.proto, 0xff) +
+        fHex(TCLASS, k.tclass, 0xff) + fDec(HLIMIT, k.hlimit, 0xff) + fFragClose(k.frag);
+    case 'tcp': case 'udp': {
+      const o = k.kind === 'udp' ? O_UDP : O_TCP;
+      open();
+      return o.first + fDec(SRC, k.src, 0xffff) + fDec(DST, k.dst, 0xffff) + ')';
+    }
+    default:
+      return keyText(k, false);
   }
 }
 

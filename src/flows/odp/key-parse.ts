@@ -12,7 +12,7 @@ import type {
   MacAddr, Masked, MplsLse, NdExtKey, NdKey, PacketTypeKey, TunnelKey, VlanKey,
 } from './model';
 import { constantBlockAt } from './constant-blocks';
-import { maxOf, nameCode, wordsOf, type Reader, type UintBits } from './reader';
+import { atLiteral, eatLiteral, literal, maxOf, nameCode, type Reader, type UintBits } from './reader';
 
 /* Field name codes (see nameCode). */
 const N_BOS = nameCode('bos');
@@ -67,8 +67,17 @@ const ALL128 = (1n << 128n) - 1n;
 /** `N[/M]` with N, M as C's %i; no mask = all ones of `bits`. */
 export function readMaskedUint(r: Reader, bits: UintBits, what: string): Masked<number> {
   const value = r.uint(bits, what);
-  const mask = r.eat(47) ? r.uint(bits, what, true) : maxOf(bits);
-  return { value, mask };
+  if (!r.eat(47)) return { value, mask: maxOf(bits) };
+  // The wildcard mask `/0` (a lone 0: not followed by an octal digit or `x`), the commonest.
+  const p = r.pos;
+  if (p < r.end && r.b[p] === 48) {
+    const c = p + 1 < r.end ? r.b[p + 1] : 0;
+    if ((c < 48 || c > 55) && (c | 32) !== 120) {
+      r.pos = p + 1;
+      return { value, mask: 0 };
+    }
+  }
+  return { value, mask: r.uint(bits, what, true) };
 }
 
 /** Like {@link readMaskedUint} with a narrower field (`limit` = largest value, also the full mask). */
@@ -91,9 +100,19 @@ function readMaskedBig(r: Reader, bits: 64 | 128, what: string): Masked<bigint> 
 
 function readMaskedIpv4(r: Reader, what: string): Masked<number> {
   const value = readIpv4(r, what);
-  const mask = r.eat(47) ? readIpv4(r, what, true) : 0xffffffff;
-  return { value, mask };
+  if (!r.eat(47)) return { value, mask: 0xffffffff };
+  // The wildcard mask, the commonest, when no digit follows it (else it is not all of the address).
+  if (atLiteral(r, L_IPV4_ZERO)) {
+    const c = r.pos + 7 < r.end ? r.b[r.pos + 7] : 0;
+    if (c < 48 || c > 57) {
+      r.pos += 7;
+      return { value, mask: 0 };
+    }
+  }
+  return { value, mask: readIpv4(r, what, true) };
 }
+
+const L_IPV4_ZERO = literal('0.0.0.0');
 
 function readMaskedIpv6(r: Reader, what: string): Masked<Ipv6Addr> {
   const value = readIpv6(r, what);
@@ -110,7 +129,7 @@ function readMaskedMac(r: Reader, what: string): Masked<MacAddr> {
 /** `frag=` value: `no`, `first` or `later`, in any letter case (as OVS's strcasecmp). */
 function readFrag(r: Reader): FragType {
   const start = r.pos;
-  r.word();
+  r.skipWord();
   if (r.isTextIgnoringCase(start, r.pos, 'no')) return 'no';
   if (r.isTextIgnoringCase(start, r.pos, 'first')) return 'first';
   if (r.isTextIgnoringCase(start, r.pos, 'later')) return 'later';
@@ -138,16 +157,21 @@ function unknownField(r: Reader, attr: string, start: number): never {
   return r.fail(`unknown field "${name}" in ${attr}(...)`, start);
 }
 
-function readPort(r: Reader): { port: number | string; mask: number } {
+/** `in_port(` ... `)` after the `(`: a number with an optional mask, or a name up to the `)`. */
+function readInPort(r: Reader): KeyAttr {
   const c = r.peek();
   if (c >= 48 && c <= 57) {
-    const m = readMaskedUint(r, 32, 'in_port');
-    return { port: m.value, mask: m.mask };
+    const port = r.uint(32, 'in_port');
+    const mask = r.eat(47) ? r.uint(32, 'in_port', true) : 0xffffffff;
+    r.expect(41);
+    return { kind: 'in_port', port, mask };
   }
   const start = r.pos;
   while (r.pos < r.end && r.b[r.pos] !== 41) r.pos++;
   if (r.pos === start) r.fail('expected a port number or name in in_port(...)');
-  return { port: r.s.slice(start, r.pos), mask: 0xffffffff };
+  const port = r.s.slice(start, r.pos);
+  r.expect(41);
+  return { kind: 'in_port', port, mask: 0xffffffff };
 }
 
 function readEth(r: Reader): EthKey {
@@ -507,24 +531,6 @@ function readTunnel(r: Reader): TunnelKey {
  * read throws the error the general reader would throw at that place.
  */
 
-/** A literal text for {@link eatLiteral}: its bytes and their little-endian words. */
-interface Literal {
-  bytes: Uint8Array;
-  words: Int32Array;
-}
-
-function literal(text: string): Literal {
-  const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
-  return { bytes, words: wordsOf(bytes) };
-}
-
-/** Consumes `l` if it comes next. */
-function eatLiteral(r: Reader, l: Literal): boolean {
-  if (!r.atBytes(l.bytes, l.words)) return false;
-  r.pos += l.bytes.length;
-  return true;
-}
-
 const L_SRC = literal('src=');
 const L_DST = literal(',dst=');
 const L_PROTO = literal(',proto=');
@@ -561,6 +567,38 @@ function fastIpv4(r: Reader): Ipv4Key | undefined {
           if (eatLiteral(r, L_FRAG)) {
             const frag = readFrag(r);
             if (r.eat(41)) return { kind: 'ipv4', src, dst, proto, tos, ttl, frag };
+          }
+        }
+      }
+    }
+  }
+  r.pos = start;
+  return undefined;
+}
+
+const L_LABEL = literal(',label=');
+const L_TCLASS = literal(',tclass=');
+const L_HLIMIT = literal(',hlimit=');
+
+/** `src=..,dst=..,label=..,proto=..,tclass=..,hlimit=..,frag=..)` of `ipv6(`. */
+function fastIpv6(r: Reader): Ipv6Key | undefined {
+  const start = r.pos;
+  if (!eatLiteral(r, L_SRC)) return undefined;
+  const src = readMaskedIpv6(r, 'ipv6 src');
+  if (eatLiteral(r, L_DST)) {
+    const dst = readMaskedIpv6(r, 'ipv6 dst');
+    if (eatLiteral(r, L_LABEL)) {
+      const label = readMaskedField(r, 0xfffff, 'ipv6 label');
+      if (eatLiteral(r, L_PROTO)) {
+        const proto = readMaskedUint(r, 8, 'ipv6 proto');
+        if (eatLiteral(r, L_TCLASS)) {
+          const tclass = readMaskedUint(r, 8, 'ipv6 tclass');
+          if (eatLiteral(r, L_HLIMIT)) {
+            const hlimit = readMaskedUint(r, 8, 'ipv6 hlimit');
+            if (eatLiteral(r, L_FRAG)) {
+              const frag = readFrag(r);
+              if (r.eat(41)) return { kind: 'ipv6', src, dst, label, proto, tclass, hlimit, frag };
+            }
           }
         }
       }
@@ -614,6 +652,12 @@ const A_TUNNEL = nameCode('tunnel');
 const A_ENCAP = nameCode('encap');
 const A_NSH = nameCode('nsh');
 
+function readEncap(r: Reader, blocks: boolean): KeyAttr {
+  const keys = readKeyList(r, true, blocks);
+  r.expect(41);
+  return { kind: 'encap', keys };
+}
+
 function readU32Key(r: Reader, kind: U32Key['kind']): KeyAttr {
   const m = readMaskedUint(r, 32, kind);
   r.expect(41);
@@ -640,11 +684,7 @@ function readFlagKey(r: Reader, kind: 'ct_state' | 'tcp_flags'): KeyAttr {
  */
 function readKeyArgs(r: Reader, code: number, start: number, blocks: boolean): KeyAttr {
   switch (code) {
-    case A_IN_PORT: {
-      const p = readPort(r);
-      r.expect(41);
-      return { kind: 'in_port', port: p.port, mask: p.mask };
-    }
+    case A_IN_PORT: return readInPort(r);
     case A_ETH: return (blocks ? fastEth(r) : undefined) ?? readEth(r);
     case A_ETH_TYPE: return readNumberKey(r, 'eth_type');
     case A_IPV4: return (blocks ? fastIpv4(r) : undefined) ?? readIpv4Key(r);
@@ -665,11 +705,7 @@ function readKeyArgs(r: Reader, code: number, start: number, blocks: boolean): K
     case A_DP_HASH: return readU32Key(r, 'dp_hash');
     case A_TUNNEL: return readTunnel(r);
     case A_VLAN: return readVlan(r);
-    case A_ENCAP: {
-      const keys = readKeyList(r, true, blocks);
-      r.expect(41);
-      return { kind: 'encap', keys };
-    }
+    case A_ENCAP: return readEncap(r, blocks);
     case A_ICMP: return readIcmp(r, 'icmp');
     case A_ICMPV6: return readIcmp(r, 'icmpv6');
     case A_ARP: return readArp(r);
@@ -715,11 +751,19 @@ export function readKeyList(r: Reader, inParens: boolean, blocks = true): KeyAtt
   const keys: KeyAttr[] = [];
   for (;;) {
     const before = r.pos;
+    // Between attributes -m writes one `,`: a common attribute after it is read at once.
+    if (blocks && r.b[before] === 44 && before + 1 < r.end) {
+      r.pos = before + 1;
+      if (readCommonKey(r, keys)) continue;
+      r.pos = before;
+    }
     const blank = r.skipSeparators();
     if (r.pos >= r.end || r.peek() === 41) {
       if (!inParens || r.peek() === 41) return keys;
       r.fail('expected ")" to close encap(...)');
     }
+    // A common `name(` is an attribute, never a section label.
+    if (blocks && readCommonKey(r, keys)) continue;
     if (!inParens && (blank || keys.length === 0 || mayBeLabel(r.peek())) && isSectionLabel(r)) {
       r.pos = before;
       return keys;
@@ -730,6 +774,128 @@ export function readKeyList(r: Reader, inParens: boolean, blocks = true): KeyAtt
       r.pos += block.bytes.length;
     } else keys.push(readKeyAttr(r, blocks));
   }
+}
+
+/** The first four bytes of a text as a little-endian word. */
+function word4(text: string): number {
+  return text.charCodeAt(0) | (text.charCodeAt(1) << 8) | (text.charCodeAt(2) << 16) | (text.charCodeAt(3) << 24);
+}
+
+const W_ETH = word4('eth(');
+const W_IN_P = word4('in_port(');
+const W_IPV4 = word4('ipv4(');
+const W_UDP = word4('udp(');
+const W_TCP = word4('tcp(');
+const W_IPV6 = word4('ipv6(');
+const W_TCP_ = word4('tcp_flags(');
+const W_ARP = word4('arp(');
+const W_ICMP = word4('icmp(');
+const W_VLAN = word4('vlan(');
+const W_ENCA = word4('encap(');
+const W_SKB_ = word4('skb_priority(');
+const W_PACK = word4('packet_type(');
+const W_ETH_ = word4('eth_type(');
+const L_IN_PORT = literal('in_port(');
+const L_IPV4 = literal('ipv4(');
+const L_IPV6 = literal('ipv6(');
+const L_TCP_FLAGS = literal('tcp_flags(');
+const L_ICMP = literal('icmp(');
+const L_ICMPV6 = literal('icmpv6(');
+const L_VLAN = literal('vlan(');
+const L_ENCAP = literal('encap(');
+
+/**
+ * Reads the attribute at the cursor when it is a common one, known by its first four bytes and
+ * read from its `name(` with the same readers as by name (so which ones are known here changes
+ * only the speed); also takes the constant blocks. Returns false, the cursor unmoved, for others.
+ */
+function readCommonKey(r: Reader, keys: KeyAttr[]): boolean {
+  const p = r.pos;
+  if (p + 4 > r.end) return false;
+  let k: KeyAttr;
+  switch (r.v.getInt32(p, true)) {
+    case W_ETH:
+      r.pos = p + 4;
+      r.enter();
+      k = fastEth(r) ?? readEth(r);
+      break;
+    case W_IN_P:
+      if (!atLiteral(r, L_IN_PORT)) return false;
+      r.pos = p + L_IN_PORT.len;
+      r.enter();
+      k = readInPort(r);
+      break;
+    case W_IPV4:
+      if (!atLiteral(r, L_IPV4)) return false;
+      r.pos = p + L_IPV4.len;
+      r.enter();
+      k = fastIpv4(r) ?? readIpv4Key(r);
+      break;
+    case W_UDP:
+      r.pos = p + 4;
+      r.enter();
+      k = fastPorts(r, 'udp') ?? readPorts(r, 'udp');
+      break;
+    case W_TCP:
+      r.pos = p + 4;
+      r.enter();
+      k = fastPorts(r, 'tcp') ?? readPorts(r, 'tcp');
+      break;
+    case W_IPV6:
+      if (!atLiteral(r, L_IPV6)) return false;
+      r.pos = p + L_IPV6.len;
+      r.enter();
+      k = fastIpv6(r) ?? readIpv6Key(r);
+      break;
+    case W_TCP_:
+      if (!atLiteral(r, L_TCP_FLAGS)) return false;
+      r.pos = p + L_TCP_FLAGS.len;
+      r.enter();
+      k = readFlagKey(r, 'tcp_flags');
+      break;
+    case W_ARP:
+      r.pos = p + 4;
+      r.enter();
+      k = readArp(r);
+      break;
+    case W_ICMP:
+      if (atLiteral(r, L_ICMP)) {
+        r.pos = p + L_ICMP.len;
+        r.enter();
+        k = readIcmp(r, 'icmp');
+      } else if (atLiteral(r, L_ICMPV6)) {
+        r.pos = p + L_ICMPV6.len;
+        r.enter();
+        k = readIcmp(r, 'icmpv6');
+      } else return false;
+      break;
+    case W_VLAN:
+      if (!atLiteral(r, L_VLAN)) return false;
+      r.pos = p + L_VLAN.len;
+      r.enter();
+      k = readVlan(r);
+      break;
+    case W_ENCA:
+      if (!atLiteral(r, L_ENCAP)) return false;
+      r.pos = p + L_ENCAP.len;
+      r.enter();
+      k = readEncap(r, true);
+      break;
+    case W_SKB_: case W_PACK: case W_ETH_: {
+      const block = constantBlockAt(r, keys.length === 0);
+      if (block !== undefined) {
+        block.push(keys);
+        r.pos += block.bytes.length;
+        return true;
+      }
+      return false;
+    }
+    default:
+      return false;
+  }
+  r.leave();
+  keys.push(k);
+  return true;
 }
 
 /** First letters of the dump-line labels (actions, bytes, dp, flags, offloaded, packets, used). */

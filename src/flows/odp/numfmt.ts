@@ -19,7 +19,15 @@ const DEC_T: readonly string[] = Array.from({ length: TABLE }, (_, i) => String(
 const HEXP_T: readonly string[] = Array.from({ length: TABLE }, (_, i) => (i === 0 ? '0' : '0x' + i.toString(16)));
 const SLASH_HEXP_T: readonly string[] = HEXP_T.map((h) => '/' + h);
 
-const DEC_16: string[] = [];
+/**
+ * A table of 65536 texts filled on first use. Made at its full length: writing far into an empty
+ * array would make V8 keep it as a hash table (dictionary elements), slow to read.
+ */
+export function table16<T>(): Array<T | undefined> {
+  return new Array<T | undefined>(65536).fill(undefined);
+}
+
+const DEC_16 = table16<string>();
 
 /** `%u` */
 export function dec(v: number): string {
@@ -45,7 +53,7 @@ export function hex0x(v: number): string {
 
 const HEX_DIGIT = '0123456789abcdef';
 
-const HEX04_T: string[] = [];
+const HEX04_T = table16<string>();
 
 /** `0x%04x`. */
 export function hex04(v: number): string {
