@@ -491,6 +491,19 @@ export class RuleBatchBuilder {
     return this.total;
   }
 
+  /** Counts the record just written as the batch's next rule, rule `i` of the add()/beginRule() calls. */
+  private appendRule(i: number): void {
+    if (this.positions) {
+      if (this.count >= this.positions.length) {
+        const grown = new Uint32Array(this.positions.length * 2);
+        grown.set(this.positions);
+        this.positions = grown;
+      }
+      this.positions[this.count] = i;
+    }
+    this.count++;
+  }
+
   /** Starts a new batch; the buffer is kept (zeroed where used). */
   reset(): void {
     this.w.rewind(0);
@@ -517,15 +530,7 @@ export class RuleBatchBuilder {
       }
       return error;
     }
-    if (this.positions) {
-      if (this.count >= this.positions.length) {
-        const grown = new Uint32Array(this.positions.length * 2);
-        grown.set(this.positions);
-        this.positions = grown;
-      }
-      this.positions[this.count] = i;
-    }
-    this.count++;
+    this.appendRule(i);
     return undefined;
   }
 
@@ -608,15 +613,7 @@ export class RuleBatchBuilder {
     w.u32[start + 6] = this.ruleActions;
     this.ruleStart = -1;
     const i = this.total++;
-    if (this.positions) {
-      if (this.count >= this.positions.length) {
-        const grown = new Uint32Array(this.positions.length * 2);
-        grown.set(this.positions);
-        this.positions = grown;
-      }
-      this.positions[this.count] = i;
-    }
-    this.count++;
+    this.appendRule(i);
   }
 
   /** Drops the record begun by beginRule() (the batch is as before it). */

@@ -69,7 +69,11 @@ function ethItem(eth: EthKey | undefined, ethType: EthTypeKey | undefined, hasVl
   return { type: 'ETH', spec, mask };
 }
 
-function vlanItem(vlan: VlanKey, innerType: EthTypeKey | undefined): VlanItem {
+/**
+ * The VLAN item's TCI spec (high 16 bits) and mask (low 16 bits) for a megaflow's vlan key: VID and
+ * PCP under their masks; the CFI/DEI bit, OVS's "tag present", is left out of both (DESIGN.md §1).
+ */
+export function packedTci(vlan: VlanKey): number {
   let tci = 0;
   let tciMask = 0;
   if (vlan.vid !== undefined) {
@@ -80,6 +84,13 @@ function vlanItem(vlan: VlanKey, innerType: EthTypeKey | undefined): VlanItem {
     tci |= (vlan.pcp.value & vlan.pcp.mask & 7) << 13;
     tciMask |= (vlan.pcp.mask & 7) << 13;
   }
+  return ((tci << 16) | tciMask) >>> 0;
+}
+
+function vlanItem(vlan: VlanKey, innerType: EthTypeKey | undefined): VlanItem {
+  const packed = packedTci(vlan);
+  const tci = packed >>> 16;
+  const tciMask = packed & 0xffff;
   const hasInner = innerType !== undefined && innerType.mask !== 0;
   if (tciMask === 0 && !hasInner) return { type: 'VLAN' };
   const spec: VlanFields = {};

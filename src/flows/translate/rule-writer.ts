@@ -16,7 +16,7 @@ import { ACTION_CODES, ITEM_LAYOUTS, type ItemLayout } from '../../native/item-f
 import type { RuleBatchBuilder } from '../../native/rule-encoder';
 import type { ItemName } from '../../native/rule-spec';
 import { byteMaskKind } from './address-text';
-import { IPV4_FRAGMENT_MASK } from './pattern';
+import { IPV4_FRAGMENT_MASK, packedTci } from './pattern';
 import type { FlowPlan } from './translate';
 import type { ActionVariant } from './variants';
 
@@ -196,16 +196,9 @@ function writeVlan(b: RuleBatchBuilder, plan: FlowPlan): boolean {
   const vlan = plan.scan.vlan;
   const inner = plan.scan.innerType;
   if (vlan === undefined) return true;
-  let tci = 0;
-  let tciMask = 0;
-  if (vlan.vid !== undefined) {
-    tci |= vlan.vid.value & vlan.vid.mask & 0x0fff;
-    tciMask |= vlan.vid.mask & 0x0fff;
-  }
-  if (vlan.pcp !== undefined) {
-    tci |= (vlan.pcp.value & vlan.pcp.mask & 7) << 13;
-    tciMask |= (vlan.pcp.mask & 7) << 13;
-  }
+  const packed = packedTci(vlan);
+  const tci = packed >>> 16;
+  const tciMask = packed & 0xffff;
   const hasInner = inner !== undefined && inner.mask !== 0;
   if (tciMask === 0 && !hasInner) {
     b.item(VLAN.code, VLAN.words, false, false);
