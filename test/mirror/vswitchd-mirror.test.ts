@@ -28,6 +28,8 @@ const GOOD2 = 'recirc_id(0),in_port(1),eth_type(0x0800),ipv4(src=10.0.0.2,frag=n
 interface Script {
   show: string;
   dump: string | { error: string };
+  /** dpctl/dump-flows requests answered so far (counted by the fake daemon). */
+  dumps?: number;
 }
 
 async function fakeDaemon(sock: string, script: Script): Promise<net.Server> {
@@ -40,6 +42,7 @@ async function fakeDaemon(sock: string, script: Script): Promise<net.Server> {
       while ((end = buf.indexOf('}')) >= 0) {
         const req = JSON.parse(buf.slice(0, end + 1)) as { method: string; id: number };
         buf = buf.slice(end + 1);
+        if (req.method !== 'dpctl/show') script.dumps = (script.dumps ?? 0) + 1;
         const answer = req.method === 'dpctl/show' ? script.show : script.dump;
         c.write(JSON.stringify(typeof answer === 'string' ? { result: answer, error: null, id: req.id } : { result: null, error: answer.error, id: req.id }));
       }
@@ -107,7 +110,8 @@ test('an error answer to dump-flows is shown in agent/show\'s lastError and logg
     script.dump = { error: 'ovs-vswitchd: datapath not found (No such device)\n' };
     await waitFor('lastError', () => mirror.status().lastError !== null, 5000, 5);
     const polls = mirror.status().polls;
-    await new Promise((r) => setTimeout(r, 150)); // several failed polls (the period is 20 ms)
+    const answered = script.dumps ?? 0;
+    await waitFor('three more failed polls', () => (script.dumps ?? 0) >= answered + 3, 5000, 5);
     t.is(mirror.status().polls, polls, 'failed polls do not count');
     t.regex(mirror.status().lastError ?? '', /"dpctl\/dump-flows" failed: ovs-vswitchd: datapath not found \(No such device\)$/);
     t.is(lines.filter((l) => l.startsWith('warn') && l.includes('datapath not found')).length, 1, lines.join('\n'));
