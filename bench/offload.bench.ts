@@ -3,9 +3,10 @@
  *
  * - offload.put: flows per second from flow/put to `offloaded` for N distinct megaflows
  *   (`in_port(1),eth_type(0x0800),ipv4(src,dst,proto=17),udp(src,dst)` with a ufid each), in batches:
- *   through the control socket (JSON-RPC, one client) [300k/s], in-process with engine.put() [1M/s],
- *   next to the raw native batch insertion of the same rules (backend.create of RuleSpec batches,
- *   the floor) as the peer. The first min(60,000, 60%) flows output to port 2 (a MARK, a flow_id
+ *   through the control socket (JSON-RPC, one client in this process, and one in its own process as a
+ *   controller would be) [300k/s], in-process with engine.put() [1M/s],
+ *   next to the raw native batch insertion of the same rules (backend.createInto of batches encoded
+ *   beforehand, the floor) as the peer. The first min(60,000, 60%) flows output to port 2 (a MARK, a flow_id
  *   each: there are 65,536), the rest drop (no mark, no flow_id).
  * - offload.stages: where the in-process time of a flow goes, as cumulative pipelines over the same
  *   flows and batches, each stage's result dropped at once as the engine drops it: parseFlowInput;
@@ -23,6 +24,7 @@
  * Sizes: `offload.flows` (100000; quick 20000), `offload.batch` flows per put (10000; quick 5000),
  * `offload.sweepLarge` (1000000; quick 0 = skipped), `offload.rounds` (3; quick 1), the median reported.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,11 +32,11 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { ControlClient, ControlServer } from '../src/control';
 import { parseFlowInput } from '../src/offload/flow-input';
-import { FlowPlan, translateFlow, VARIANT_COUNT, withVariant, writePlannedRule } from '../src/flows/translate';
-import { RuleBatchBuilder } from '../src/native/rule-encoder';
-import type { RuleSpec } from '../src/native/rule-spec';
+import { FlowPlan, VARIANT_COUNT, writePlannedRule } from '../src/flows/translate';
+import { EncodedRules, RuleBatchBuilder } from '../src/native/rule-encoder';
 import { SoftNicBackend } from '../src/native/soft-backend';
 import { OffloadEngine, registerOffloadMethods, type EnginePorts, type FlowInput } from '../src/offload';
+import { flowAt, flows } from './offload-flows';
 import { median, size, type Benchmark, type BenchOptions, type BenchResult } from './types';
 
 const NAME_PUT = 'offload.put';
@@ -47,22 +49,6 @@ const PORTS: EnginePorts = {
   port: () => undefined,
   hwLocalPortMap: { 0: 1, 1: 2 },
 };
-
-function ufidOf(i: number): string {
-  const h = i.toString(16).padStart(12, '0');
-  return `0000beef-0000-4000-8000-${h}`;
-}
-
-/** Flow i: distinct 5-tuples; outputs to 2 below `markCount`, drops above. */
-function flowAt(i: number, markCount: number): FlowInput {
-  const match = `in_port(1),eth_type(0x0800),ipv4(src=10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255},dst=10.200.${(i >> 20) & 15}.1,proto=17),udp(src=${1024 + (i % 60000)},dst=53)`;
-  return { ufid: ufidOf(i), match, actions: i < markCount ? '2' : 'drop' };
-}
-
-function flows(n: number): FlowInput[] {
-  const markCount = Math.min(60000, Math.floor(n * 0.6));
-  return Array.from({ length: n }, (_, i) => flowAt(i, markCount));
-}
 
 function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
@@ -87,6 +73,34 @@ function gc(): void {
 function countOffloaded(engine: OffloadEngine, n: number, log: (m: string) => void): void {
   const s = engine.stats().flows;
   if (s.offloaded !== n) log(`warning: ${s.offloaded} of ${n} flows offloaded (${s.software} in software)`);
+}
+
+/**
+ * flow/put through the control socket from a client in its own process (bench/put-client.ts), as an
+ * operator's controller or ovs-hwol-ctl would be: the client's JSON work runs beside the agent's
+ * instead of on the same thread.
+ */
+async function separateClientRate(n: number, batch: number, log: (m: string) => void): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hwbench-'));
+  const nic = new SoftNicBackend('full');
+  const engine = new OffloadEngine({ backend: nic, ports: PORTS });
+  const server = new ControlServer({ socketPath: path.join(dir, 'ctl') });
+  registerOffloadMethods(server, () => engine);
+  await server.start();
+  try {
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [path.join(__dirname, 'put-client.js'), server.socketPath, String(n), String(batch)], { timeout: 600_000 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`put-client failed: ${stderr.trim() || err.message}`));
+        else resolve(stdout);
+      });
+    });
+    countOffloaded(engine, n, log);
+    return n / (JSON.parse(out) as { seconds: number }).seconds;
+  } finally {
+    await server.stop();
+    nic.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function socketRate(input: FlowInput[], batch: number, log: (m: string) => void): Promise<number> {
@@ -127,20 +141,28 @@ function inProcessRate(input: FlowInput[], batch: number, log: (m: string) => vo
   }
 }
 
-/** The same rules (COUNT variant) created straight through the backend: the floor. */
+/**
+ * The floor: the same rules (COUNT variant) encoded beforehand, batch by batch, exactly as the
+ * engine writes them, then only created through the backend (createInto, as the engine calls it).
+ */
 function nativeRate(input: FlowInput[], batch: number): number {
-  const rules: RuleSpec[] = input.map((f, i) => {
-    const p = parseFlowInput(f, i);
-    const tr = translateFlow(p, PORTS, { flowId: i & 0xffff });
-    if (!tr.ok) throw new Error(`bench flow ${i} does not translate: ${tr.reason}`);
-    return withVariant(tr.rule, VARIANT_COUNT);
+  const plan = new FlowPlan();
+  const builder = new RuleBatchBuilder();
+  const encoded = batches(input, batch).map((part, b) => {
+    builder.reset();
+    part.forEach((f, i) => {
+      if (!plan.plan(parseFlowInput(f, i), PORTS, { flowId: (b * batch + i) & 0xffff })) throw new Error(`bench flow does not translate: ${plan.reason}`);
+      if (!writePlannedRule(builder, plan, VARIANT_COUNT)) throw new Error('bench flow not written');
+    });
+    const e = builder.finish();
+    return new EncodedRules(e.bytes.slice(), e.count, e.total, e.positions?.slice(), e.failures);
   });
+  const handles = new Uint32Array(batch);
   const nic = new SoftNicBackend('full');
   try {
-    const parts = batches(rules, batch);
     const start = process.hrtime.bigint();
-    for (const part of parts) nic.create(part);
-    return rules.length / seconds(start);
+    for (const e of encoded) if (nic.createInto(e, handles) !== undefined) throw new Error('the NIC refused a bench rule');
+    return input.length / seconds(start);
   } finally {
     nic.close();
   }
@@ -274,18 +296,21 @@ async function run(options: BenchOptions): Promise<BenchResult[]> {
   const native: number[] = [];
   const inproc: number[] = [];
   const socket: number[] = [];
+  const separate: number[] = [];
   for (let r = 0; r < rounds; r++) {
     options.log(`${NAME_PUT}: round ${r + 1}/${rounds}, ${n} flows`);
     native.push(nativeRate(input, batch));
     inproc.push(inProcessRate(input, batch, (m) => options.log(m)));
     socket.push(await socketRate(input, batch, (m) => options.log(m)));
+    separate.push(await separateClientRate(n, batch, (m) => options.log(m)));
   }
   const floor = median(native);
   const spread = (v: number[]): string => v.map((x) => Math.round(x)).join(', ');
-  options.log(`${NAME_PUT}: rounds (flows/s): socket ${spread(socket)}; in-process ${spread(inproc)}; native ${spread(native)}`);
+  options.log(`${NAME_PUT}: rounds (flows/s): socket ${spread(socket)}; socket, client process ${spread(separate)}; in-process ${spread(inproc)}; native ${spread(native)}`);
   results.push(
-    { bench: NAME_PUT, metric: `flow/put to offloaded, control socket, batches of ${batch} (${n} flows)`, value: median(socket), unit: 'flows/s', peer: 'native create (floor)', peerValue: floor },
-    { bench: NAME_PUT, metric: `flow/put to offloaded, in-process, batches of ${batch} (${n} flows)`, value: median(inproc), unit: 'flows/s', peer: 'native create (floor)', peerValue: floor },
+    { bench: NAME_PUT, metric: `flow/put to offloaded, control socket, client in its own process, batches of ${batch} (${n} flows)`, value: median(separate), unit: 'flows/s', peer: 'native create, pre-encoded (floor)', peerValue: floor },
+    { bench: NAME_PUT, metric: `flow/put to offloaded, control socket, batches of ${batch} (${n} flows)`, value: median(socket), unit: 'flows/s', peer: 'native create, pre-encoded (floor)', peerValue: floor },
+    { bench: NAME_PUT, metric: `flow/put to offloaded, in-process, batches of ${batch} (${n} flows)`, value: median(inproc), unit: 'flows/s', peer: 'native create, pre-encoded (floor)', peerValue: floor },
   );
 
   options.log(`${NAME_STAGES}: ${n} flows`);
