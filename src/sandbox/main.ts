@@ -103,6 +103,19 @@ Press Ctrl-C to stop the sandbox.
 `;
 }
 
+const SANDBOX_HELP = `usage: npm run sandbox [-- --with-vswitchd]
+
+Starts a private ovsdb-server in a temporary directory and ovs-hwol-agent beside it on the soft NIC,
+then prints the commands to try; Ctrl-C stops everything and removes the directory.
+  (default)         bridge br0 with interfaces dpdk0..dpdk3 (type dpdk, ofport_request 1..4); flows
+                    come from the control API (ovs-hwol-ctl flow/put)
+  --with-vswitchd   also starts ovs-vswitchd (userspace datapath) with dummy ports p1..p4 carrying
+                    hw-port-ids 0..3 and a few OpenFlow rules; the agent mirrors its megaflows
+                    (--flow-source vswitchd:), so packets injected with ovs-appctl netdev-dummy/receive
+                    show up as offloaded flows
+  -h, --help        print this help and exit
+`;
+
 /** Starts the agent as a child process; resolves once its control socket exists. */
 async function startAgent(args: string[], ctl: string, onUnexpectedExit: (why: string) => void): Promise<ChildProcess> {
   const agent = spawn(process.execPath, [path.join(ROOT, 'bin', 'ovs-hwol-agent'), '--ctl-socket', ctl, '--backend', 'soft:full', ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -113,9 +126,13 @@ async function startAgent(args: string[], ctl: string, onUnexpectedExit: (why: s
 
 /** Entry point of `npm run sandbox [-- --with-vswitchd]`. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  if (argv.includes('-h') || argv.includes('--help')) {
+    process.stdout.write(SANDBOX_HELP);
+    process.exit(0);
+  }
   const unknown = argv.filter((a) => a !== '--with-vswitchd');
-  if (unknown.length > 0 || argv.includes('-h') || argv.includes('--help')) {
-    process.stderr.write(`usage: npm run sandbox [-- --with-vswitchd]\n${unknown.length > 0 ? `unknown argument: ${unknown[0]}\n` : ''}`);
+  if (unknown.length > 0) {
+    process.stderr.write(`npm run sandbox: unknown argument ${unknown[0]} (see npm run sandbox -- --help)\n`);
     process.exit(2);
   }
   const withVswitchd = argv.includes('--with-vswitchd');
@@ -132,7 +149,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       await exited;
     }
     await cleanup();
-    process.stderr.write(`sandbox stopped; its files are in ${dir}\n`);
+    process.stderr.write(`sandbox stopped; ${dir} removed\n`);
     process.exit(code);
   };
   const onAgentExit = (why: string): void => {
@@ -143,8 +160,13 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   try {
     if (withVswitchd) {
       dir = makeTempDir('ovs-hwol-sandbox-');
+      const sandboxDir = dir;
+      cleanup = () => Promise.resolve(fs.rmSync(sandboxDir, { recursive: true, force: true }));
       const vs = await Vswitchd.start(dir, VSWITCHD_PORTS);
-      cleanup = () => vs.stop();
+      cleanup = async () => {
+        await vs.stop();
+        fs.rmSync(sandboxDir, { recursive: true, force: true });
+      };
       await vs.addFlows(VSWITCHD_RULES);
       const ctl = path.join(dir, 'ovs-hwol-agent.ctl');
       fs.writeFileSync(

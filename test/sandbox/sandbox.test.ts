@@ -1,0 +1,98 @@
+/**
+ * `npm run sandbox` as a new user runs it: the process is started, its printed instructions are
+ * followed (the commands are taken from what it prints, not rebuilt here), and Ctrl-C stops it.
+ */
+import test from 'ava';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ControlClient } from '../../src/control';
+import type { FlowView } from '../../src/offload';
+import { run, waitFor } from '../../src/sandbox/processes';
+
+const MAIN = path.resolve(__dirname, '../../src/sandbox/main.js');
+
+interface Sandbox {
+  child: ChildProcess;
+  out: () => string;
+  exited: Promise<number | null>;
+}
+
+function startSandbox(args: string[]): Sandbox {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString('utf8')));
+  child.stderr?.on('data', (b: Buffer) => (out += b.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, out: () => out, exited };
+}
+
+/** Stops a sandbox that is still running as Ctrl-C does (so that it stops its daemons), SIGKILL after 15 s. */
+async function stopSandbox(sb: Sandbox): Promise<void> {
+  if (sb.child.exitCode !== null || sb.child.signalCode !== null) return;
+  sb.child.kill('SIGINT');
+  const timer = setTimeout(() => sb.child.kill('SIGKILL'), 15_000);
+  await sb.exited;
+  clearTimeout(timer);
+}
+
+/** The first printed line that contains `needle`, trimmed, without its trailing `# comment`. */
+function printedCommand(text: string, needle: string): string {
+  const line = text.split('\n').find((l) => l.includes(needle));
+  if (line === undefined) throw new Error(`the sandbox printed no line with "${needle}":\n${text}`);
+  return line.replace(/\s+#.*$/, '').trim();
+}
+
+/** Splits a printed shell command into arguments (words and '...' quoted words). */
+function shellWords(command: string): string[] {
+  return [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]);
+}
+
+test('--help prints the usage and exits 0; an unknown argument exits 2 naming it', async (t) => {
+  const help = startSandbox(['--help']);
+  t.is(await help.exited, 0);
+  t.regex(help.out(), /--with-vswitchd/);
+  const bad = startSandbox(['--bogus']);
+  t.is(await bad.exited, 2);
+  t.regex(bad.out(), /unknown argument --bogus/);
+});
+
+test('--with-vswitchd: the printed packet becomes a megaflow that the agent offloads; Ctrl-C removes everything', async (t) => {
+  const sb = startSandbox(['--with-vswitchd']);
+  try {
+    await waitFor('the sandbox instructions', () => sb.out().includes('Press Ctrl-C') || sb.child.exitCode !== null, 30_000, 50);
+    const text = sb.out();
+    t.regex(text, /Press Ctrl-C/, text);
+    const dir = /is running in (\S+)/.exec(text)?.[1] ?? '';
+    t.true(fs.existsSync(dir), text);
+
+    const receive = shellWords(printedCommand(text, 'netdev-dummy/receive p1'));
+    t.is(receive[0], 'ovs-appctl');
+    await run(receive[0], receive.slice(1));
+
+    const hwctl = shellWords(printedCommand(text, 'flow/dump'));
+    const socket = hwctl[hwctl.indexOf('--ctl-socket') + 1];
+    const client = await ControlClient.connect(socket);
+    try {
+      const flows = await waitFor(
+        'an offloaded megaflow from p1',
+        async () => {
+          const dump = await client.call<{ flows: FlowView[] }>('flow/dump', {});
+          return dump.flows.some((f) => f.state === 'offloaded') ? dump.flows : undefined;
+        },
+        15_000,
+        50,
+      );
+      const dpFlows = await run('ovs-appctl', ['-t', receive[2], 'dpctl/dump-flows', '-m']);
+      for (const f of flows) t.true(dpFlows.includes(`ufid:${f.ufid}`), `${f.ufid} is not in OVS's dump:\n${dpFlows}`);
+    } finally {
+      client.close();
+    }
+
+    sb.child.kill('SIGINT');
+    t.is(await sb.exited, 0);
+    t.false(fs.existsSync(dir), 'the sandbox directory is removed');
+  } finally {
+    await stopSandbox(sb);
+  }
+});
