@@ -106,7 +106,8 @@ Press Ctrl-C to stop the sandbox.
 const SANDBOX_HELP = `usage: npm run sandbox [-- --with-vswitchd]
 
 Starts a private ovsdb-server in a temporary directory and ovs-hwol-agent beside it on the soft NIC,
-then prints the commands to try; Ctrl-C stops everything and removes the directory.
+then prints the commands to try. Ctrl-C stops everything; the directory, with the database and
+the logs, is kept (as OVS's own sandbox keeps its files).
   (default)         bridge br0 with interfaces dpdk0..dpdk3 (type dpdk, ofport_request 1..4); flows
                     come from the control API (ovs-hwol-ctl flow/put)
   --with-vswitchd   also starts ovs-vswitchd (userspace datapath) with dummy ports p1..p4 carrying
@@ -149,7 +150,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       await exited;
     }
     await cleanup();
-    process.stderr.write(`sandbox stopped; ${dir} removed\n`);
+    process.stderr.write(`sandbox stopped; its files (database, logs) are kept in ${dir}\n`);
     process.exit(code);
   };
   const onAgentExit = (why: string): void => {
@@ -160,13 +161,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   try {
     if (withVswitchd) {
       dir = makeTempDir('ovs-hwol-sandbox-');
-      const sandboxDir = dir;
-      cleanup = () => Promise.resolve(fs.rmSync(sandboxDir, { recursive: true, force: true }));
       const vs = await Vswitchd.start(dir, VSWITCHD_PORTS);
-      cleanup = async () => {
-        await vs.stop();
-        fs.rmSync(sandboxDir, { recursive: true, force: true });
-      };
+      cleanup = () => vs.stop();
       await vs.addFlows(VSWITCHD_RULES);
       const ctl = path.join(dir, 'ovs-hwol-agent.ctl');
       fs.writeFileSync(

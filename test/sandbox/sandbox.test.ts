@@ -36,6 +36,20 @@ async function stopSandbox(sb: Sandbox): Promise<void> {
   clearTimeout(timer);
 }
 
+/** The command lines of the live processes that name `dir` in their arguments (from /proc). */
+function processesUsing(dir: string): string[] {
+  const found: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmdline.includes(dir)) found.push(`${pid}: ${cmdline}`);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
 /** The first printed line that contains `needle`, trimmed, without its trailing `# comment`. */
 function printedCommand(text: string, needle: string): string {
   const line = text.split('\n').find((l) => l.includes(needle));
@@ -57,7 +71,7 @@ test('--help prints the usage and exits 0; an unknown argument exits 2 naming it
   t.regex(bad.out(), /unknown argument --bogus/);
 });
 
-test('--with-vswitchd: the printed packet becomes a megaflow that the agent offloads; Ctrl-C removes everything', async (t) => {
+test('--with-vswitchd: the printed packet becomes a megaflow that the agent offloads; Ctrl-C stops every daemon', async (t) => {
   const sb = startSandbox(['--with-vswitchd']);
   try {
     await waitFor('the sandbox instructions', () => sb.out().includes('Press Ctrl-C') || sb.child.exitCode !== null, 30_000, 50);
@@ -89,9 +103,12 @@ test('--with-vswitchd: the printed packet becomes a megaflow that the agent offl
       client.close();
     }
 
+    t.true(processesUsing(dir).length >= 3, 'ovsdb-server, ovs-vswitchd and the agent run in the sandbox directory');
     sb.child.kill('SIGINT');
     t.is(await sb.exited, 0);
-    t.false(fs.existsSync(dir), 'the sandbox directory is removed');
+    t.regex(sb.out(), /sandbox stopped; its files \(database, logs\) are kept in /);
+    t.deepEqual(processesUsing(dir), [], 'no daemon of the sandbox runs after Ctrl-C');
+    fs.rmSync(dir, { recursive: true, force: true });
   } finally {
     await stopSandbox(sb);
   }
