@@ -16,7 +16,7 @@ test.before(async () => {
 });
 
 test.after.always(async () => {
-  await server?.stop();
+  await server?.destroy();
 });
 
 async function selectInterfaces(remote: string): Promise<RowChange[]> {
