@@ -61,6 +61,7 @@ export class UnixctlClient {
     const maxReplyBytes = opts.maxReplyBytes ?? UNIXCTL_MAX_REPLY_BYTES;
     this.session = new ReliableSession([{ kind: 'unix', path: ctlPath }], {
       logger: opts.logger,
+      peerName: 'unixctl',
       maxMessageBytes: maxReplyBytes,
       minBackoffMs: opts.minBackoffMs ?? 500,
       maxBackoffMs: opts.maxBackoffMs ?? 4000,

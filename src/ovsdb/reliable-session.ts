@@ -44,6 +44,8 @@ export interface ReliableSessionOptions {
   /** Largest message accepted from the server (default 64 MiB). */
   maxMessageBytes?: number;
   logger?: Logger;
+  /** What the session talks to, for log lines (default `OVSDB`; e.g. `unixctl` for a daemon's control socket). */
+  peerName?: string;
   /** Opens a channel to a remote; default: {@link connectRemote} + {@link JsonRpcConnection}. */
   connect?: (remote: Remote) => Promise<RpcChannel>;
   clock?: SessionClock;
@@ -103,6 +105,7 @@ export class ReliableSession {
   private readonly fsm: Reconnect;
   private readonly clock: SessionClock;
   private readonly logger: Logger | undefined;
+  private readonly peerName: string;
   private readonly connectFn: (remote: Remote) => Promise<RpcChannel>;
   private readonly probeIntervalMs: number;
   private readonly probeUnix: boolean;
@@ -136,6 +139,7 @@ export class ReliableSession {
     });
     this.clock = opts.clock ?? realClock;
     this.logger = opts.logger;
+    this.peerName = opts.peerName ?? 'OVSDB';
     this.connectFn =
       opts.connect ??
       (async (remote) => {
@@ -185,7 +189,7 @@ export class ReliableSession {
     const current = this.detach();
     this.fsm.disable(this.clock.now());
     current?.channel.close();
-    this.logger?.info('OVSDB session stopped');
+    this.logger?.info(`${this.peerName} session stopped`);
     this.publish({ state: 'stopped', attempts: 0 });
   }
 

@@ -6,6 +6,8 @@ import test from 'ava';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import winston from 'winston';
 import { UnixctlClient, UnixctlError, UnixctlTimeoutError, UnixctlUnavailableError } from '../../src/mirror';
 import { makeTempDir } from '../../src/sandbox/ovsdb-server';
 import { waitFor } from '../../src/sandbox/processes';
@@ -32,7 +34,9 @@ async function connected(client: UnixctlClient): Promise<void> {
 }
 
 test.serial('commands answer with the same text as ovs-appctl prints', async (t) => {
-  const client = new UnixctlClient(sw().ctlPath);
+  const logged: string[] = [];
+  const logger = winston.createLogger({ format: winston.format.printf((i) => String(i.message)), transports: [new winston.transports.Stream({ stream: new Writable({ write(c: Buffer, _e, done): void { logged.push(c.toString('utf8').trim()); done(); } }) })] });
+  const client = new UnixctlClient(sw().ctlPath, { logger });
   try {
     await connected(client);
     const show = await client.call('dpctl/show');
@@ -49,6 +53,8 @@ test.serial('commands answer with the same text as ovs-appctl prints', async (t)
   } finally {
     client.stop();
   }
+  await waitFor('the stop to be logged', () => logged.some((l) => l.endsWith('session stopped')), 5000, 5);
+  t.true(logged.includes('unixctl session stopped'), `the session names its peer when it stops: ${logged.join(' | ')}`);
 });
 
 test.serial('an error answer is a UnixctlError with the daemon\'s text', async (t) => {
