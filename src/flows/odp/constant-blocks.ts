@@ -3,7 +3,8 @@
  * comparison instead of field by field (see {@link CONSTANT_BLOCKS}).
  */
 import type { KeyAttr, Masked } from './model';
-import { doublesOf, type Reader } from './reader';
+import { doublesOf } from './literals';
+import type { Reader } from './reader';
 
 /**
  * The metadata that `dpctl/dump-flows -m` writes, fully wildcarded, at the start of almost every

@@ -17,7 +17,8 @@ import { formatKeys } from './key-format';
 import { readKeyList } from './key-parse';
 import type { Action, DpFlow, FlowStats, KeyAttr } from './model';
 import { dec } from './numfmt';
-import { atLiteral, doublesOf, eatLiteral, HEX_VALUE, literal, nameCode, Reader } from './reader';
+import { atLiteral, doublesOf, eatLiteral, literal } from './literals';
+import { HEX_VALUE, nameCode, Reader } from './reader';
 
 /** Reads a UUID (8-4-4-4-12 hex digits), lowercased. */
 function readUuid(r: Reader): string {
@@ -130,11 +131,11 @@ export function parseFlow(line: string): DpFlow {
 }
 
 /**
- * {@link parseFlow}; `fast`: read the match with the fast paths of key-parse.ts and the sections
- * in the order dpctl writes them (`, packets:N, bytes:N, used:T[, flags:F], dp:ovs, actions:...
- * [, dp-extra-info:...]`) as literal texts. At the first difference from that order the sections
- * are read one by one, label by label, so the result is the same with or without (false only to
- * test that).
+ * {@link parseFlow}; `fast`: read the match with the fast paths of key-parse.ts and
+ * key-fast-paths.ts and the sections in the order dpctl writes them (`, packets:N, bytes:N,
+ * used:T[, flags:F], dp:ovs, actions:...[, dp-extra-info:...]`) as literal texts. At the first
+ * difference from that order the sections are read one by one, label by label, so the result is
+ * the same with or without (false only to test that).
  */
 export function readFlow(line: string, fast: boolean): DpFlow {
   let end = line.length;
