@@ -19,119 +19,43 @@
  * testpmd text, see ruleOf());
  * del and flush destroy with one call; a stats sweep queries every counting rule with one call
  * over a preallocated Uint32Array of handles.
+ *
+ * The parts with their own files: the types of this surface (engine-types.ts, re-exported here),
+ * the counting records and the sweep (stats-sweep.ts), the queue for flow_ids (wait-queue.ts), the
+ * packet path of inject() (packet-path.ts) and put()'s outcomes and reasons (put-outcome.ts).
  */
 import type { Logger } from '../log';
 import type { Action, KeyAttr, Port } from '../flows/odp';
 import { parseActions, parseMatch } from '../flows/odp';
-import { renderTestpmd, translateFlow, VARIANTS, withVariant, type PortLookup } from '../flows/translate';
+import { renderTestpmd, translateFlow, VARIANTS, withVariant } from '../flows/translate';
 // The put path's functions from their modules (not through the index's re-export getters).
 import { writePlannedRule } from '../flows/translate/rule-writer';
 import { FlowPlan, translationOf } from '../flows/translate/translate';
 import { preferVariant, trialVariants, type ActionVariant, type VariantName } from '../flows/translate/variants';
 import type { FlowBackend } from '../native/backend';
-import type { RteFlowError } from '../native/errors';
 import { RuleBatchBuilder } from '../native/rule-encoder';
 import type { RuleSpec } from '../native/rule-spec';
 import { SoftNicBackend } from '../native/soft-backend';
-import { VerdictFlag } from '../native/frames';
-import { Dest, hwToOdpTable, unmappedHwPortId } from '../native/routing';
-import { FlowNotFoundError, InjectError } from './errors';
+import { hwToOdpTable } from '../native/routing';
+import type { AttemptCounts, DumpType, EnginePorts, InjectResult, OffloadEngineOptions, OffloadStats, PutOutcome } from './engine-types';
+import { FlowNotFoundError } from './errors';
 import { FlowIdPool, FLOW_ID_POOL_SIZE } from './flow-id-pool';
 import { inPortOf, outPortOfActions, parseFlowInput, type FlowInput, type ParsedFlow } from './flow-input';
 import { FlowRecord, REASON_POOL_EXHAUSTED, viewOf, type FlowState, type FlowView } from './flow-record';
-import { LatencyTracker, type LatencySummary } from './latency';
+import { hrUs, LatencyTracker } from './latency';
 import { AttemptList } from './attempt-list';
 import { HandleIndex } from './handle-index';
+import { injectFrames } from './packet-path';
+import { nicReason, outcomeOf } from './put-outcome';
+import { StatsSweep } from './stats-sweep';
+import { WaitQueue } from './wait-queue';
 
-/** The port map as the engine reads it: PortTable satisfies it. */
-export interface EnginePorts extends PortLookup {
-  readonly hwLocalPortMap: Readonly<Record<string, number>>;
-}
-
-export interface OffloadEngineOptions {
-  backend: FlowBackend;
-  /** The port map at start (default: empty). Later maps come through setPorts(). */
-  ports?: EnginePorts;
-  /** Number of flow_ids (default 65,536; smaller for tests of exhaustion). */
-  flowIdPoolSize?: number;
-  /**
-   * Whether device `d` may count (DESIGN.md's trial lists). Default: the soft NIC's profile lists
-   * COUNT; any other backend is assumed to (trial and error finds out).
-   */
-  canCount?: (device: number) => boolean;
-  /** Clock in ms (default Date.now). */
-  now?: () => number;
-  /**
-   * How the put path encodes rules for the NIC: `direct` (default) writes each rule straight from
-   * its translation into the native batch; `spec` builds the RuleSpec objects and encodes those
-   * (the reference path: the same bytes, slower; for tests and comparisons).
-   */
-  ruleEncoding?: 'direct' | 'spec';
-  logger?: Logger;
-}
+export type { AttemptCounts, DumpType, EnginePorts, InjectedPacket, InjectResult, OffloadEngineOptions, OffloadStats, PutOutcome, SweepStats } from './engine-types';
 
 /** A flow's parsed match and actions. */
 interface OdpFlow {
   readonly match: readonly KeyAttr[];
   readonly actions: readonly Action[];
-}
-
-/** One outcome of put(). */
-export interface PutOutcome {
-  ufid: string;
-  state: FlowState;
-  reason?: string;
-  flowId?: number;
-  mark?: number;
-}
-
-export type DumpType = 'all' | 'offloaded' | 'non-offloaded';
-
-/** Counts of trial attempts of one variant. */
-export interface AttemptCounts {
-  tried: number;
-  succeeded: number;
-  failed: number;
-}
-
-/** The offload/stats result. */
-export interface OffloadStats {
-  flows: { total: number; offloaded: number; software: number; pending: number };
-  attempts: Record<VariantName, AttemptCounts>;
-  /** device -> the variant that last worked there (tried first next time). */
-  learnedVariants: Record<string, VariantName>;
-  /** device -> offloaded flows with a rule on it. */
-  devices: Record<string, { offloaded: number }>;
-  flowIdPool: { size: number; used: number; free: number; waiting: number };
-  /** Offload operations (one per flow put, modified or deleted), microseconds. */
-  latency: LatencySummary;
-  statsSweeps: { count: number; lastFlows: number; lastUs: number; meanUs: number };
-}
-
-/** One injected frame's verdict. */
-export interface InjectedPacket {
-  hit: boolean;
-  ufid?: string;
-  mark?: number;
-  /** The odp port the mark decodes to; `drop` for a DROP rule. */
-  outPort?: number | string;
-}
-
-export interface InjectResult {
-  packets: InjectedPacket[];
-  hits: number;
-  misses: number;
-  /** Frames sent to each output port (odp port -> count): the per-port batches. */
-  outputs: Record<string, number>;
-}
-
-function hrUs(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1000;
-}
-
-function nicReason(err: RteFlowError | undefined, variant: ActionVariant): string {
-  if (!err) return `refused by the NIC (variant ${variant.name})`;
-  return `refused by the NIC: ${err.message} (${err.type}, ${err.errnoName}; last variant ${variant.name})`;
 }
 
 const EMPTY_PORTS: EnginePorts = { hwPortIdOf: () => undefined, port: () => undefined, hwLocalPortMap: {} };
@@ -154,24 +78,15 @@ export class OffloadEngine {
    * per-port index to keep up per flow (port-map changes are rare, puts are not).
    */
   private namedCount = 0;
-  /** Records waiting for a flow_id, in arrival order (entries may be stale: check rec.waiting). */
-  private waitQueue: FlowRecord[] = [];
-  private waitHead = 0;
-  private waitingCount = 0;
+  /** Records waiting for a flow_id, in arrival order. */
+  private readonly waitQueue = new WaitQueue();
   /** odp port -> hw-port-id of the current map. */
   private hwByOdp = new Map<number, number>();
   /** hw-port-id -> odp port (-1: none) of the current map, for the packet path's routing. */
   private hwToOdp: Int32Array = new Int32Array(0);
 
-  /**
-   * Counting records, dense; slotHandles[i] is slots[i]'s handle and slotHits[i] its hwPackets
-   * (so that a sweep touches only the records whose counters moved).
-   */
-  private slots: FlowRecord[] = [];
-  private slotHandles = new Uint32Array(1024);
-  private slotHits = new Float64Array(1024);
-  /** The sweep's query output (hits, bytes per slot), grown with the slots. */
-  private sweepOut = new Float64Array(2048);
+  /** The counting records and the statistics sweep over them. */
+  private readonly counters: StatsSweep;
 
   private readonly offloadedPerDevice = new Map<number, number>();
   private readonly learned = new Map<number, VariantName>();
@@ -182,10 +97,6 @@ export class OffloadEngine {
     plain: { tried: 0, succeeded: 0, failed: 0 },
   };
   private readonly latency = new LatencyTracker();
-  private sweepCount = 0;
-  private sweepTotalUs = 0;
-  private lastSweepUs = 0;
-  private lastSweepFlows = 0;
   private counts = { offloaded: 0, software: 0, pending: 0 };
 
   /** Number of the current put() call (FlowRecord.batch). */
@@ -213,6 +124,7 @@ export class OffloadEngine {
     const backend = options.backend;
     const mayCount = backend instanceof SoftNicBackend ? backend.profile.actions.includes('COUNT') : true;
     this.canCount = options.canCount ?? ((): boolean => mayCount);
+    this.counters = new StatsSweep(backend, this.now);
     this.ports = EMPTY_PORTS;
     if (options.ports) this.setPorts(options.ports);
   }
@@ -305,7 +217,7 @@ export class OffloadEngine {
   private rollbackNew(recs: readonly FlowRecord[], count: number): void {
     for (let k = count - 1; k >= 0; k--) {
       const rec = recs[k];
-      this.unwait(rec);
+      this.waitQueue.remove(rec);
       this.releaseId(rec);
       if (rec.named) {
         rec.named = false;
@@ -330,19 +242,11 @@ export class OffloadEngine {
 
   private modify(rec: FlowRecord, p: ParsedFlow): void {
     if (rec.state === 'offloaded' && rec.matchText === p.matchText && rec.actionsText === p.actionsText) return;
-    this.unwait(rec);
+    this.waitQueue.remove(rec);
     rec.matchText = p.matchText;
     rec.actionsText = p.actionsText;
     this.removeRule(rec, true);
     this.plan(rec, p);
-  }
-
-  /** Takes a record out of the queue for a flow_id (its queue entry becomes stale). */
-  private unwait(rec: FlowRecord): void {
-    if (rec.waiting) {
-      rec.waiting = false;
-      this.waitingCount--;
-    }
   }
 
   /** Sets a record's state, keeping the counts by state. */
@@ -353,7 +257,6 @@ export class OffloadEngine {
     rec.reason = reason;
   }
 
-  /** Indexes the record under its odp ports. */
   /** Records the flow's odp ports on the record; returns its output port. */
   private index(rec: FlowRecord, flow: OdpFlow): Port | undefined {
     const inPort = inPortOf(flow.match);
@@ -398,11 +301,7 @@ export class OffloadEngine {
         this.planOpts.flowId = 0;
         if (probe.plan(flow, this.ports, this.planOpts)) {
           this.setState(rec, 'software', REASON_POOL_EXHAUSTED);
-          if (!rec.waiting) {
-            rec.waiting = true;
-            this.waitingCount++;
-            this.waitQueue.push(rec);
-          }
+          this.waitQueue.add(rec);
         } else {
           this.setState(rec, 'software', probe.reason);
         }
@@ -480,7 +379,7 @@ export class OffloadEngine {
           rec.variant = v.name;
           rec.counting = v.count;
           this.byHandle.set(handle, rec);
-          if (v.count) this.addSlot(rec);
+          if (v.count) this.counters.add(rec);
           const d = rec.device;
           if (d !== runDevice) {
             if (runCount > 0) this.offloadedPerDevice.set(runDevice, (this.offloadedPerDevice.get(runDevice) ?? 0) + runCount);
@@ -542,7 +441,7 @@ export class OffloadEngine {
    */
   private removeRule(rec: FlowRecord, keepId: boolean): void {
     if (rec.handle !== 0) {
-      if (rec.counting) this.foldCounters(rec);
+      if (rec.counting) this.counters.fold(rec);
       this.backend.destroy([rec.handle]);
       this.forgetRule(rec);
     }
@@ -552,71 +451,22 @@ export class OffloadEngine {
   /** Bookkeeping of a rule that is gone from the NIC. */
   private forgetRule(rec: FlowRecord): void {
     this.byHandle.delete(rec.handle, rec);
-    if (rec.slot >= 0) this.removeSlot(rec);
+    if (rec.slot >= 0) this.counters.remove(rec);
     this.offloadedPerDevice.set(rec.device, (this.offloadedPerDevice.get(rec.device) ?? 1) - 1);
     rec.handle = 0;
     rec.variant = undefined;
     rec.counting = false;
   }
 
-  private foldCounters(rec: FlowRecord): void {
-    const q = this.backend.query([rec.handle]);
-    const r = q[0];
-    const c = rec.writableStats;
-    if (r.ok) {
-      if (r.counters.hits !== c.hwPackets) c.usedMs = this.now();
-      c.hwPackets = r.counters.hits;
-      c.hwBytes = r.counters.bytes;
-    }
-    c.hwBasePackets += c.hwPackets;
-    c.hwBaseBytes += c.hwBytes;
-    c.hwPackets = 0;
-    c.hwBytes = 0;
-  }
-
-  private addSlot(rec: FlowRecord): void {
-    const n = this.slots.length;
-    if (n === this.slotHandles.length) {
-      const grown = new Uint32Array(n * 2);
-      grown.set(this.slotHandles);
-      this.slotHandles = grown;
-      const hits = new Float64Array(n * 2);
-      hits.set(this.slotHits);
-      this.slotHits = hits;
-    }
-    this.slots.push(rec);
-    this.slotHandles[n] = rec.handle;
-    this.slotHits[n] = rec.stats.hwPackets;
-    rec.slot = n;
-  }
-
-  private removeSlot(rec: FlowRecord): void {
-    const last = this.slots.length - 1;
-    const at = rec.slot;
-    const moved = this.slots[last];
-    this.slots[at] = moved;
-    this.slotHandles[at] = this.slotHandles[last];
-    this.slotHits[at] = this.slotHits[last];
-    moved.slot = at;
-    this.slots.pop();
-    rec.slot = -1;
-  }
-
   /** Gives freed flow_ids to waiting flows, in arrival order. */
   private serveWaiting(): void {
-    while (this.waitingCount > 0 && this.pool.used < this.pool.size) {
-      const rec = this.waitQueue[this.waitHead++];
-      if (!rec.waiting) continue;
-      rec.waiting = false;
-      this.waitingCount--;
+    while (this.waitQueue.size > 0 && this.pool.used < this.pool.size) {
+      const rec = this.waitQueue.take();
       if (rec.deleted) continue;
       this.plan(rec, this.parse(rec));
       this.runAttempts();
     }
-    if (this.waitHead > 1024 && this.waitHead * 2 > this.waitQueue.length) {
-      this.waitQueue = this.waitQueue.slice(this.waitHead);
-      this.waitHead = 0;
-    }
+    this.waitQueue.compact();
   }
 
   private parse(rec: FlowRecord): OdpFlow {
@@ -655,7 +505,7 @@ export class OffloadEngine {
       rec.named = false;
       this.namedCount--;
     }
-    this.unwait(rec);
+    this.waitQueue.remove(rec);
     rec.deleted = true;
     this.counts[rec.state]--;
     this.records.delete(rec.ufid);
@@ -673,10 +523,8 @@ export class OffloadEngine {
     this.records.clear();
     this.byHandle.clear();
     this.namedCount = 0;
-    this.waitQueue = [];
-    this.waitHead = 0;
-    this.waitingCount = 0;
-    this.slots = [];
+    this.waitQueue.clear();
+    this.counters.clear();
     this.offloadedPerDevice.clear();
     this.counts = { offloaded: 0, software: 0, pending: 0 };
     this.attemptsPending.clear();
@@ -756,7 +604,7 @@ export class OffloadEngine {
       this.index(rec, flow);
       const probe = translateFlow(flow, this.ports, { flowId: 0 });
       if (!probe.ok) {
-        this.unwait(rec);
+        this.waitQueue.remove(rec);
         this.setState(rec, 'software', probe.reason);
       }
       return;
@@ -775,39 +623,12 @@ export class OffloadEngine {
   // ---------------------------------------------------------------- statistics
 
   /**
-   * One statistics sweep: a single backend.queryInto() over the handles of every counting rule,
-   * into a preallocated buffer (no allocation per flow); only the records whose hit counter moved
-   * are touched, and their `used` is set. A rule that cannot be queried keeps its last counters.
-   * Returns the number of rules queried.
+   * One statistics sweep over every counting rule, with one backend call (StatsSweep.sweep): the
+   * records whose hit counter moved get their new counters and `used`. Returns the number of rules
+   * queried.
    */
   sweep(): number {
-    const start = process.hrtime.bigint();
-    const n = this.slots.length;
-    if (n > 0) {
-      if (this.sweepOut.length < 2 * n) this.sweepOut = new Float64Array(2 * this.slotHandles.length);
-      const out = this.sweepOut;
-      this.backend.queryInto(this.slotHandles.subarray(0, n), false, out);
-      const now = this.now();
-      const slots = this.slots;
-      const seen = this.slotHits;
-      for (let i = 0; i < n; i++) {
-        const hits = out[2 * i];
-        // NaN (a failed query) compares unequal to everything: skip it explicitly.
-        if (hits === seen[i] || hits !== hits) continue;
-        const rec = slots[i];
-        seen[i] = hits;
-        const c = rec.writableStats;
-        c.hwPackets = hits;
-        c.hwBytes = out[2 * i + 1];
-        c.usedMs = now;
-      }
-    }
-    const us = hrUs(start);
-    this.sweepCount++;
-    this.sweepTotalUs += us;
-    this.lastSweepUs = us;
-    this.lastSweepFlows = n;
-    return n;
+    return this.counters.sweep();
   }
 
   /** The offload/stats result. */
@@ -818,15 +639,14 @@ export class OffloadEngine {
     for (const [d, n] of this.offloadedPerDevice) if (n > 0) devices[String(d)] = { offloaded: n };
     const attempts = {} as Record<VariantName, AttemptCounts>;
     for (const [name, c] of Object.entries(this.attempts)) attempts[name as VariantName] = { ...c };
-    const round = (v: number): number => Math.round(v * 1000) / 1000;
     return {
       flows: { total: this.records.size, ...this.counts },
       attempts,
       learnedVariants,
       devices,
-      flowIdPool: { size: this.pool.size, used: this.pool.used, free: this.pool.size - this.pool.used, waiting: this.waitingCount },
+      flowIdPool: { size: this.pool.size, used: this.pool.used, free: this.pool.size - this.pool.used, waiting: this.waitQueue.size },
       latency: this.latency.summary(),
-      statsSweeps: { count: this.sweepCount, lastFlows: this.lastSweepFlows, lastUs: round(this.lastSweepUs), meanUs: round(this.sweepCount > 0 ? this.sweepTotalUs / this.sweepCount : 0) },
+      statsSweeps: this.counters.summary(),
     };
   }
 
@@ -840,84 +660,11 @@ export class OffloadEngine {
    * @throws InjectError for a backend without a classifier, an unknown port, or a port without a hw-port-id
    */
   inject(port: string | number, frames: readonly Uint8Array[]): InjectResult {
-    const backend = this.backend;
-    if (!(backend instanceof SoftNicBackend)) throw new InjectError(`packet/inject needs the soft NIC backend (this agent runs ${backend.description})`);
-    let odp: number;
-    if (typeof port === 'number') {
-      odp = port;
-    } else {
-      const entry = this.ports.port?.(port);
-      if (!entry) throw new InjectError(`no interface named "${port}"`);
-      if (entry.odpPort === null) throw new InjectError(`interface ${port} has no odp port`);
-      odp = entry.odpPort;
-    }
-    const hw = this.ports.hwPortIdOf(odp);
-    if (hw === undefined) throw new InjectError(`port ${String(port)} (odp port ${odp}) has no hw-port-id: its packets do not go through the NIC`);
-    if (hw >= backend.profile.ports) throw new InjectError(`port ${String(port)} has hw-port-id ${hw}, but the soft NIC (${backend.description}) has ports 0..${backend.profile.ports - 1}`);
-    const res = backend.classify(hw, frames);
-    // Native: each frame's destination from its mark, and the per-destination batches.
-    const routes = backend.route(res, this.hwToOdp);
-    const now = this.now();
-    const packets = new Array<InjectedPacket>(res.count);
-    let hits = 0;
-    for (let i = 0; i < res.count; i++) {
-      const flags = res.flags[i];
-      if ((flags & VerdictFlag.HIT) === 0) {
-        packets[i] = { hit: false };
-        continue;
-      }
-      hits++;
-      const p: InjectedPacket = { hit: true };
-      const rec = this.byHandle.get(res.handles[i]);
-      if (rec) {
-        p.ufid = rec.ufid;
-        if (!rec.counting) {
-          const c = rec.writableStats;
-          c.swPackets++;
-          c.swBytes += frames[i].length;
-          c.usedMs = now;
-        }
-      }
-      if (flags & VerdictFlag.MARKED) p.mark = res.marks[i];
-      const out = outPortOf(routes.dest[i]);
-      if (out !== undefined) p.outPort = out;
-      packets[i] = p;
-    }
-    // The batches come in order of first appearance: the same key order as counting frame by frame.
-    const outputs: Record<string, number> = {};
-    for (let g = 0; g < routes.groupCount; g++) {
-      const out = outPortOf(routes.groupDest(g));
-      if (out !== undefined) outputs[String(out)] = routes.groupSize(g);
-    }
-    this.log?.debug(`packet/inject on ${String(port)}: ${hits} hits, ${res.count - hits} misses`);
-    return { packets, hits, misses: res.count - hits, outputs };
+    return injectFrames({ backend: this.backend, ports: this.ports, hwToOdp: this.hwToOdp, byHandle: this.byHandle, now: this.now, log: this.log }, port, frames);
   }
 
   /** Destroys every rule (flush) and forgets every flow. The backend stays open: its owner closes it. */
   close(): void {
     this.flush();
   }
-}
-
-/** InjectedPacket.outPort of a routing destination; undefined for a miss or a hit without mark or drop. */
-function outPortOf(dest: number): number | string | undefined {
-  if (dest >= 0) return dest;
-  if (dest === Dest.DROP) return 'drop';
-  const hw = unmappedHwPortId(dest);
-  return hw === undefined ? undefined : `hw-port-id ${hw} (not in hw_local_port_map)`;
-}
-
-function outcomeOf(rec: FlowRecord): PutOutcome {
-  if (rec.state === 'offloaded' && rec.reason === undefined && rec.flowId >= 0) {
-    // The common outcome, built in its final shape at once (same keys, same order as below).
-    const mark = rec.mark;
-    return mark >= 0 ? { ufid: rec.ufid, state: rec.state, flowId: rec.flowId, mark } : { ufid: rec.ufid, state: rec.state, flowId: rec.flowId };
-  }
-  const o: PutOutcome = { ufid: rec.ufid, state: rec.state };
-  if (rec.reason !== undefined) o.reason = rec.reason;
-  if (rec.state === 'offloaded' && rec.flowId >= 0) {
-    o.flowId = rec.flowId;
-    if (rec.mark >= 0) o.mark = rec.mark;
-  }
-  return o;
 }

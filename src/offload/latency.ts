@@ -16,6 +16,11 @@ export interface LatencySummary {
   maxUs: number;
 }
 
+/** Microseconds since `start` (a process.hrtime.bigint() reading). */
+export function hrUs(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1000;
+}
+
 export class LatencyTracker {
   private n = 0;
   private mean = 0;

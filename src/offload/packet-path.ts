@@ -1,0 +1,98 @@
+/**
+ * The packet path on the soft NIC (the engine's inject()): frames received on a port are
+ * classified by the NIC's rules; a marked frame goes to the output port its mark decodes to
+ * (decodeMark with hw_local_port_map); frames of flows without COUNT are counted here (software
+ * statistics), COUNT rules are counted by the NIC.
+ *
+ * Contract: injectFrames() reads the engine's state through a PacketPathState and changes only
+ * the software counters (and `used`) of the records hit; it creates and destroys no rule.
+ */
+import type { Logger } from '../log';
+import type { FlowBackend } from '../native/backend';
+import { VerdictFlag } from '../native/frames';
+import { Dest, unmappedHwPortId } from '../native/routing';
+import { SoftNicBackend } from '../native/soft-backend';
+import type { EnginePorts, InjectedPacket, InjectResult } from './engine-types';
+import { InjectError } from './errors';
+import type { FlowRecord } from './flow-record';
+import type { HandleIndex } from './handle-index';
+
+/** What the packet path reads of the engine. */
+export interface PacketPathState {
+  readonly backend: FlowBackend;
+  readonly ports: EnginePorts;
+  /** hw-port-id -> odp port (-1: none) of the current map (hwToOdpTable). */
+  readonly hwToOdp: Int32Array;
+  /** The offloaded records by rule handle. */
+  readonly byHandle: HandleIndex<FlowRecord>;
+  readonly now: () => number;
+  readonly log: Logger | undefined;
+}
+
+/**
+ * Classifies `frames` received on `port` (an interface name or an odp port number with a
+ * hw-port-id) on its NIC port. See the file's comment.
+ * @throws InjectError for a backend without a classifier, an unknown port, or a port without a hw-port-id
+ */
+export function injectFrames(state: PacketPathState, port: string | number, frames: readonly Uint8Array[]): InjectResult {
+  const backend = state.backend;
+  if (!(backend instanceof SoftNicBackend)) throw new InjectError(`packet/inject needs the soft NIC backend (this agent runs ${backend.description})`);
+  const ports = state.ports;
+  let odp: number;
+  if (typeof port === 'number') {
+    odp = port;
+  } else {
+    const entry = ports.port?.(port);
+    if (!entry) throw new InjectError(`no interface named "${port}"`);
+    if (entry.odpPort === null) throw new InjectError(`interface ${port} has no odp port`);
+    odp = entry.odpPort;
+  }
+  const hw = ports.hwPortIdOf(odp);
+  if (hw === undefined) throw new InjectError(`port ${String(port)} (odp port ${odp}) has no hw-port-id: its packets do not go through the NIC`);
+  if (hw >= backend.profile.ports) throw new InjectError(`port ${String(port)} has hw-port-id ${hw}, but the soft NIC (${backend.description}) has ports 0..${backend.profile.ports - 1}`);
+  const res = backend.classify(hw, frames);
+  // Native: each frame's destination from its mark, and the per-destination batches.
+  const routes = backend.route(res, state.hwToOdp);
+  const now = state.now();
+  const packets = new Array<InjectedPacket>(res.count);
+  let hits = 0;
+  for (let i = 0; i < res.count; i++) {
+    const flags = res.flags[i];
+    if ((flags & VerdictFlag.HIT) === 0) {
+      packets[i] = { hit: false };
+      continue;
+    }
+    hits++;
+    const p: InjectedPacket = { hit: true };
+    const rec = state.byHandle.get(res.handles[i]);
+    if (rec) {
+      p.ufid = rec.ufid;
+      if (!rec.counting) {
+        const c = rec.writableStats;
+        c.swPackets++;
+        c.swBytes += frames[i].length;
+        c.usedMs = now;
+      }
+    }
+    if (flags & VerdictFlag.MARKED) p.mark = res.marks[i];
+    const out = outPortOf(routes.dest[i]);
+    if (out !== undefined) p.outPort = out;
+    packets[i] = p;
+  }
+  // The batches come in order of first appearance: the same key order as counting frame by frame.
+  const outputs: Record<string, number> = {};
+  for (let g = 0; g < routes.groupCount; g++) {
+    const out = outPortOf(routes.groupDest(g));
+    if (out !== undefined) outputs[String(out)] = routes.groupSize(g);
+  }
+  state.log?.debug(`packet/inject on ${String(port)}: ${hits} hits, ${res.count - hits} misses`);
+  return { packets, hits, misses: res.count - hits, outputs };
+}
+
+/** InjectedPacket.outPort of a routing destination; undefined for a miss or a hit without mark or drop. */
+function outPortOf(dest: number): number | string | undefined {
+  if (dest >= 0) return dest;
+  if (dest === Dest.DROP) return 'drop';
+  const hw = unmappedHwPortId(dest);
+  return hw === undefined ? undefined : `hw-port-id ${hw} (not in hw_local_port_map)`;
+}

@@ -1,0 +1,33 @@
+/**
+ * What put() reports of a flow: the outcome object of a record, and the reason text of a flow
+ * the NIC refused in every variant. Pure functions of their arguments.
+ */
+import type { ActionVariant } from '../flows/translate/variants';
+import type { RteFlowError } from '../native/errors';
+import type { PutOutcome } from './engine-types';
+import type { FlowRecord } from './flow-record';
+
+/**
+ * The put() outcome of `rec`: ufid, state, then reason if any, then flowId and mark (if it has a
+ * mark) for an offloaded record with a flow_id; keys in that order.
+ */
+export function outcomeOf(rec: FlowRecord): PutOutcome {
+  if (rec.state === 'offloaded' && rec.reason === undefined && rec.flowId >= 0) {
+    // The common outcome, built in its final shape at once (same keys, same order as below).
+    const mark = rec.mark;
+    return mark >= 0 ? { ufid: rec.ufid, state: rec.state, flowId: rec.flowId, mark } : { ufid: rec.ufid, state: rec.state, flowId: rec.flowId };
+  }
+  const o: PutOutcome = { ufid: rec.ufid, state: rec.state };
+  if (rec.reason !== undefined) o.reason = rec.reason;
+  if (rec.state === 'offloaded' && rec.flowId >= 0) {
+    o.flowId = rec.flowId;
+    if (rec.mark >= 0) o.mark = rec.mark;
+  }
+  return o;
+}
+
+/** The software reason of a flow whose last variant the NIC refused (with the NIC's error, if any). */
+export function nicReason(err: RteFlowError | undefined, variant: ActionVariant): string {
+  if (!err) return `refused by the NIC (variant ${variant.name})`;
+  return `refused by the NIC: ${err.message} (${err.type}, ${err.errnoName}; last variant ${variant.name})`;
+}
