@@ -76,26 +76,18 @@ function countOffloaded(engine: OffloadEngine, n: number, log: (m: string) => vo
 }
 
 /**
- * flow/put through the control socket from a client in its own process (bench/put-client.ts), as an
- * operator's controller or ovs-hwol-ctl would be: the client's JSON work runs beside the agent's
- * instead of on the same thread.
+ * Runs `body` against an engine on a fresh soft NIC behind a control server on a private socket,
+ * then stops and removes everything.
  */
-async function separateClientRate(n: number, batch: number, log: (m: string) => void): Promise<number> {
+async function withControlServer<T>(body: (socketPath: string, engine: OffloadEngine) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hwbench-'));
   const nic = new SoftNicBackend('full');
   const engine = new OffloadEngine({ backend: nic, ports: PORTS });
   const server = new ControlServer({ socketPath: path.join(dir, 'ctl') });
   registerOffloadMethods(server, () => engine);
-  await server.start();
   try {
-    const out = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, [path.join(__dirname, 'put-client.js'), server.socketPath, String(n), String(batch)], { timeout: 600_000 }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`put-client failed: ${stderr.trim() || err.message}`));
-        else resolve(stdout);
-      });
-    });
-    countOffloaded(engine, n, log);
-    return n / (JSON.parse(out) as { seconds: number }).seconds;
+    await server.start();
+    return await body(server.socketPath, engine);
   } finally {
     await server.stop();
     nic.close();
@@ -103,27 +95,39 @@ async function separateClientRate(n: number, batch: number, log: (m: string) => 
   }
 }
 
-async function socketRate(input: FlowInput[], batch: number, log: (m: string) => void): Promise<number> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hwbench-'));
-  const nic = new SoftNicBackend('full');
-  const engine = new OffloadEngine({ backend: nic, ports: PORTS });
-  const server = new ControlServer({ socketPath: path.join(dir, 'ctl') });
-  registerOffloadMethods(server, () => engine);
-  await server.start();
-  const client = await ControlClient.connect(server.socketPath);
-  try {
-    const parts = batches(input, batch);
-    const start = process.hrtime.bigint();
-    for (const flowsPart of parts) await client.call('flow/put', { flows: flowsPart });
-    const s = seconds(start);
-    countOffloaded(engine, input.length, log);
-    return input.length / s;
-  } finally {
-    client.close();
-    await server.stop();
-    nic.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+/**
+ * flow/put through the control socket from a client in its own process (bench/put-client.ts), as an
+ * operator's controller or ovs-hwol-ctl would be: the client's JSON work runs beside the agent's
+ * instead of on the same thread.
+ */
+function separateClientRate(n: number, batch: number, log: (m: string) => void): Promise<number> {
+  return withControlServer(async (socketPath, engine) => {
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [path.join(__dirname, 'put-client.js'), socketPath, String(n), String(batch)], { timeout: 600_000 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`put-client failed: ${stderr.trim() || err.message}`));
+        else resolve(stdout);
+      });
+    });
+    countOffloaded(engine, n, log);
+    return n / (JSON.parse(out) as { seconds: number }).seconds;
+  });
+}
+
+/** flow/put through the control socket from a client in this process. */
+function socketRate(input: FlowInput[], batch: number, log: (m: string) => void): Promise<number> {
+  return withControlServer(async (socketPath, engine) => {
+    const client = await ControlClient.connect(socketPath);
+    try {
+      const parts = batches(input, batch);
+      const start = process.hrtime.bigint();
+      for (const flowsPart of parts) await client.call('flow/put', { flows: flowsPart });
+      const s = seconds(start);
+      countOffloaded(engine, input.length, log);
+      return input.length / s;
+    } finally {
+      client.close();
+    }
+  });
 }
 
 function inProcessRate(input: FlowInput[], batch: number, log: (m: string) => void): number {

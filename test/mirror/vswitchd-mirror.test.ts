@@ -59,16 +59,29 @@ function capture(): { logger: winston.Logger; lines: string[] } {
   return { logger, lines };
 }
 
-test('a megaflow the engine cannot read stays out (reported once); the rest go in; a later good version goes in', async (t) => {
+/** A scripted daemon, an engine on a soft NIC and a mirror of the daemon polling every 20 ms (not started). */
+async function mirrorOfScript(script: Script, onPorts?: (p: ReadonlyMap<string, number>) => void) {
   const dir = makeTempDir('ovs-hwol-mirror-');
   const sock = path.join(dir, 'fake.ctl');
-  const script: Script = { show: SHOW, dump: [line(U1, GOOD1, '2'), line(U2, 'recirc_id(0),in_port(1),bogus_key(7)', '2'), line(U3, GOOD2, 'drop')].join('\n') + '\n' };
   const server = await fakeDaemon(sock, script);
   const nic = new SoftNicBackend('full');
   const engine = new OffloadEngine({ backend: nic, ports: PORTS });
   const { logger, lines } = capture();
+  const mirror = new VswitchdMirror({ ctlPath: sock, target: engine, pollIntervalMs: 20, logger, onPorts });
+  const close = (): void => {
+    mirror.stop();
+    engine.close();
+    nic.close();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { engine, mirror, lines, close };
+}
+
+test('a megaflow the engine cannot read stays out (reported once); the rest go in; a later good version goes in', async (t) => {
+  const script: Script = { show: SHOW, dump: [line(U1, GOOD1, '2'), line(U2, 'recirc_id(0),in_port(1),bogus_key(7)', '2'), line(U3, GOOD2, 'drop')].join('\n') + '\n' };
   const ports: Array<Map<string, number>> = [];
-  const mirror = new VswitchdMirror({ ctlPath: sock, target: engine, pollIntervalMs: 20, logger, onPorts: (p) => ports.push(new Map(p)) });
+  const { engine, mirror, lines, close } = await mirrorOfScript(script, (p) => ports.push(new Map(p)));
   try {
     mirror.start();
     await waitFor('three polls', () => mirror.status().polls >= 3, 5000, 5);
@@ -87,23 +100,13 @@ test('a megaflow the engine cannot read stays out (reported once); the rest go i
     t.is(mirror.status().rejected, 0);
     t.deepEqual(mirror.status().changes, { added: 3, modified: 1, deleted: 0 });
   } finally {
-    mirror.stop();
-    engine.close();
-    nic.close();
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    close();
   }
 });
 
 test('an error answer to dump-flows is shown in agent/show\'s lastError and logged once, and the flows stay', async (t) => {
-  const dir = makeTempDir('ovs-hwol-mirror-');
-  const sock = path.join(dir, 'fake.ctl');
   const script: Script = { show: SHOW, dump: line(U1, GOOD1, '2') + '\n' };
-  const server = await fakeDaemon(sock, script);
-  const nic = new SoftNicBackend('full');
-  const engine = new OffloadEngine({ backend: nic, ports: PORTS });
-  const { logger, lines } = capture();
-  const mirror = new VswitchdMirror({ ctlPath: sock, target: engine, pollIntervalMs: 20, logger });
+  const { engine, mirror, lines, close } = await mirrorOfScript(script);
   try {
     mirror.start();
     await waitFor('the flow', () => engine.size === 1, 5000, 5);
@@ -120,10 +123,6 @@ test('an error answer to dump-flows is shown in agent/show\'s lastError and logg
     await waitFor('the empty dump applied', () => engine.size === 0, 5000, 5);
     t.is(mirror.status().lastError, null);
   } finally {
-    mirror.stop();
-    engine.close();
-    nic.close();
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    close();
   }
 });
