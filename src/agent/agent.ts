@@ -63,10 +63,15 @@ export class Agent {
     this.control.register('agent/show', () => this.show());
     this.control.register('ports/show', () => this.portsShow());
     this.control.register('log/set', logSetHandler(logger));
-    registerOffloadMethods(this.control, () => {
-      if (!this.engine) throw new ControlError(-32003, 'the offload engine is not running (the agent is starting or stopping)');
-      return this.engine;
-    });
+    const source = this.options.flowSource;
+    registerOffloadMethods(
+      this.control,
+      () => {
+        if (!this.engine) throw new ControlError(-32003, 'the offload engine is not running (the agent is starting or stopping)');
+        return this.engine;
+      },
+      { readOnlyFlowSource: source.kind === 'vswitchd' ? `vswitchd:${source.ctlPath}` : undefined },
+    );
   }
 
   /** Starts the control socket, then the OVSDB client. */

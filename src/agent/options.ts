@@ -64,8 +64,8 @@ Options:
                             /var/run/openvswitch/ovs-vswitchd.PID.ctl): the agent then polls its
                             userspace datapath (dpctl/show, dpctl/dump-flows) and offloads the
                             megaflows OVS creates, changes and removes, with the datapath's own port
-                            numbers; it reconnects and resynchronises when the daemon restarts
-                            (default api)
+                            numbers; it reconnects and resynchronises when the daemon restarts,
+                            and refuses flow/put, flow/del and flow/flush (default api)
   --flow-poll-interval MS   with --flow-source vswitchd:, how often the datapath is polled, in
                             milliseconds (default 500)
   --offload-types LIST      comma-separated Interface types whose hw-port-id is honoured

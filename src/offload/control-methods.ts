@@ -6,7 +6,9 @@
  * - -32602 (invalid params): a flow that cannot be read (`data: {field: "flows[i]"}`), a bad hex frame;
  * - -32001 (FLOW_NOT_FOUND): flow/get of an unknown ufid (`data: {ufid}`);
  * - -32002 (INJECT_FAILED): packet/inject on an unknown port, a port without a hw-port-id, a
- *   backend without a classifier, or an unreadable pcap file (`data: {port}` or `{pcap}`).
+ *   backend without a classifier, or an unreadable pcap file (`data: {port}` or `{pcap}`);
+ * - -32004 (FLOWS_READ_ONLY): flow/put, flow/del or flow/flush while another flow source owns the
+ *   table (`data: {flowSource}`).
  */
 import { ControlError, ErrorCode, type ControlServer } from '../control';
 import type { DumpType, OffloadEngine } from './engine';
@@ -18,18 +20,46 @@ import { readPcapFile } from './pcap';
 export const OffloadErrorCode = {
   FlowNotFound: -32001,
   InjectFailed: -32002,
+  FlowsReadOnly: -32004,
 } as const;
+
+export interface OffloadMethodsOptions {
+  /**
+   * The flow source that owns the ufid table when it is not the control API (e.g.
+   * `vswitchd:/run/openvswitch/ovs-vswitchd.123.ctl`): flow/put, flow/del and flow/flush are then
+   * refused, since a flow changed behind the source's back would never be put right by it.
+   */
+  readOnlyFlowSource?: string;
+}
 
 /**
  * Registers the offload methods. `engine()` returns the engine (a function, so the agent can
  * register before the backend is open; it throws a ControlError when there is none).
  */
-export function registerOffloadMethods(server: ControlServer, engine: () => OffloadEngine): void {
-  server.register('flow/put', (p: { flows: FlowInput[] }) => ({ flows: guard(() => engine().put(p.flows)) }));
-  server.register('flow/del', (p: { ufids: string[] }) => ({ flows: engine().del(p.ufids) }));
+export function registerOffloadMethods(server: ControlServer, engine: () => OffloadEngine, opts: OffloadMethodsOptions = {}): void {
+  const source = opts.readOnlyFlowSource;
+  const writable = (method: string): void => {
+    if (source === undefined) return;
+    throw new ControlError(
+      OffloadErrorCode.FlowsReadOnly,
+      `${method} is refused: the flows come from ${source} (--flow-source); change them there, e.g. with ovs-appctl dpctl/del-flows`,
+      { flowSource: source },
+    );
+  };
+  server.register('flow/put', (p: { flows: FlowInput[] }) => {
+    writable('flow/put');
+    return { flows: guard(() => engine().put(p.flows)) };
+  });
+  server.register('flow/del', (p: { ufids: string[] }) => {
+    writable('flow/del');
+    return { flows: engine().del(p.ufids) };
+  });
   server.register('flow/get', (p: { ufid: string }) => guard(() => engine().get(p.ufid)));
   server.register('flow/dump', (p: { type?: DumpType }) => ({ flows: engine().dump(p.type ?? 'all') }));
-  server.register('flow/flush', () => ({ removed: engine().flush() }));
+  server.register('flow/flush', () => {
+    writable('flow/flush');
+    return { removed: engine().flush() };
+  });
   server.register('offload/stats', () => engine().stats());
   server.register('packet/inject', (p: { port: string | number; frames?: string[]; pcap?: string }) =>
     guard(() => {

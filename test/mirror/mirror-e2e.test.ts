@@ -114,6 +114,9 @@ test.serial('megaflows appear in flow/dump with the same ufids, text and offload
   t.is(show.datapath, 'netdev@ovs-netdev');
   t.is(show.flows, ovs.size);
   t.true(show.changes.added >= ovs.size);
+  // The mirror owns the table: the API may read it but not change it behind OVS's back.
+  await t.throwsAsync(client!.call('flow/flush', {}), { message: /^flow\/flush is refused: the flows come from vswitchd:/ });
+  t.is(e().nicRules(), offloaded);
 });
 
 test.serial('megaflows deleted with dpctl/del-flows leave the NIC', async (t) => {

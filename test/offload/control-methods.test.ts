@@ -67,3 +67,35 @@ test('every offload method answers with a result its schema accepts', async (t) 
   t.is(formatFlowFlush(flush), 'removed 2 flows');
   t.is(nic.ruleCount(0), 0);
 });
+
+test('with a read-only flow source, flow/put, flow/del and flow/flush are refused and change nothing; reads still work', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hwoff-'));
+  const nic = new SoftNicBackend('full');
+  const engine = new OffloadEngine({ backend: nic, ports: portMap({ 1: 0, 2: 1 }, { dpdk0: 1, dpdk1: 2 }) });
+  engine.put([{ ufid: UFID, match: EXAMPLE_MATCH, actions: '2' }]);
+  const server = new ControlServer({ socketPath: path.join(dir, 'ctl') });
+  registerOffloadMethods(server, () => engine, { readOnlyFlowSource: 'vswitchd:/run/ovs-vswitchd.ctl' });
+  await server.start();
+  const client = await ControlClient.connect(server.socketPath);
+  t.teardown(async () => {
+    client.close();
+    await server.stop();
+    nic.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const writes: Array<[string, unknown]> = [
+    ['flow/put', { flows: [{ match: EXAMPLE_MATCH.replace('10025', '10027'), actions: '2' }] }],
+    ['flow/del', { ufids: [UFID] }],
+    ['flow/flush', undefined],
+  ];
+  for (const [method, params] of writes) {
+    const err = await t.throwsAsync(client.call(method, params), { instanceOf: ControlError });
+    t.is(err?.code, OffloadErrorCode.FlowsReadOnly, method);
+    t.is(err?.message, `${method} is refused: the flows come from vswitchd:/run/ovs-vswitchd.ctl (--flow-source); change them there, e.g. with ovs-appctl dpctl/del-flows`);
+    t.deepEqual(err?.data, { flowSource: 'vswitchd:/run/ovs-vswitchd.ctl' });
+  }
+  t.deepEqual(engine.dump().map((f) => [f.ufid, f.state]), [[UFID, 'offloaded']], 'the table is as before');
+  t.is(nic.ruleCount(0), 1);
+  const dump = await client.call<{ flows: Array<{ ufid: string }> }>('flow/dump', {});
+  t.deepEqual(dump.flows.map((f) => f.ufid), [UFID]);
+});
