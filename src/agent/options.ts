@@ -67,7 +67,8 @@ Options:
                             numbers; it reconnects and resynchronises when the daemon restarts,
                             and refuses flow/put, flow/del and flow/flush (default api)
   --flow-poll-interval MS   with --flow-source vswitchd:, how often the datapath is polled, in
-                            milliseconds (default 500)
+                            milliseconds (default 500); a poll that takes longer (a daemon with
+                            many megaflows) is followed by a pause as long as itself
   --offload-types LIST      comma-separated Interface types whose hw-port-id is honoured
                             (default dpdk)
   --max-hw-ports N          valid hw-port-ids are 0..N-1, N at most ${MAX_HW_PORTS_LIMIT} (default 64)

@@ -6,7 +6,8 @@
  *
  * Choices (documented for operators in --help and the README):
  * - Polls never overlap. The period is start to start; a poll that takes longer than the period is
- *   followed by the next one after a quarter period, so a slow daemon is not polled back to back.
+ *   followed by a pause as long as itself, so that the daemon's main thread (which answers unixctl)
+ *   spends at most about half its time dumping flows for us, however many flows it holds.
  * - Every poll is a full resynchronisation: flows the dump does not have are deleted. So after the
  *   daemon restarts, the first dump removes the flows that died with the old daemon (their ufids are
  *   the old daemon's) and offloads what the new one has.
@@ -237,7 +238,7 @@ export class VswitchdMirror {
       this.current = undefined;
       if (!this.running || !this.connected) return;
       const elapsed = performance.now() - started;
-      const delay = this.again ? 0 : elapsed < this.intervalMs ? this.intervalMs - elapsed : this.intervalMs / 4;
+      const delay = this.again ? 0 : elapsed < this.intervalMs ? this.intervalMs - elapsed : elapsed;
       this.again = false;
       this.schedule(delay);
     });

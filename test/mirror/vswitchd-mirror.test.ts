@@ -30,6 +30,10 @@ interface Script {
   dump: string | { error: string };
   /** dpctl/dump-flows requests answered so far (counted by the fake daemon). */
   dumps?: number;
+  /** Answer dpctl/dump-flows this many ms after the request (a daemon with many flows). */
+  dumpDelayMs?: number;
+  /** When each dpctl/show request arrived (performance.now()), i.e. when each poll began. */
+  pollStarts?: number[];
 }
 
 async function fakeDaemon(sock: string, script: Script): Promise<net.Server> {
@@ -42,9 +46,12 @@ async function fakeDaemon(sock: string, script: Script): Promise<net.Server> {
       while ((end = buf.indexOf('}')) >= 0) {
         const req = JSON.parse(buf.slice(0, end + 1)) as { method: string; id: number };
         buf = buf.slice(end + 1);
-        if (req.method !== 'dpctl/show') script.dumps = (script.dumps ?? 0) + 1;
+        if (req.method === 'dpctl/show') (script.pollStarts ??= []).push(performance.now());
+        else script.dumps = (script.dumps ?? 0) + 1;
         const answer = req.method === 'dpctl/show' ? script.show : script.dump;
-        c.write(JSON.stringify(typeof answer === 'string' ? { result: answer, error: null, id: req.id } : { result: null, error: answer.error, id: req.id }));
+        const reply = JSON.stringify(typeof answer === 'string' ? { result: answer, error: null, id: req.id } : { result: null, error: answer.error, id: req.id });
+        if (req.method !== 'dpctl/show' && script.dumpDelayMs) setTimeout(() => c.write(reply), script.dumpDelayMs);
+        else c.write(reply);
       }
     });
   });
@@ -122,6 +129,20 @@ test('an error answer to dump-flows is shown in agent/show\'s lastError and logg
     script.dump = '';
     await waitFor('the empty dump applied', () => engine.size === 0, 5000, 5);
     t.is(mirror.status().lastError, null);
+  } finally {
+    close();
+  }
+});
+
+test('a poll longer than the period is followed by a pause as long as itself, not by the next poll at once', async (t) => {
+  const script: Script = { show: SHOW, dump: line(U1, GOOD1, '2') + '\n', dumpDelayMs: 120 };
+  const { mirror, close } = await mirrorOfScript(script);
+  try {
+    mirror.start();
+    await waitFor('four polls begun', () => (script.pollStarts?.length ?? 0) >= 4, 10_000, 5);
+    const starts = script.pollStarts ?? [];
+    // Each poll takes at least the 120 ms dump (period 20 ms), so poll starts are at least 2 x 120 ms apart.
+    for (let i = 1; i < starts.length; i++) t.true(starts[i] - starts[i - 1] >= 235, `polls ${i - 1} and ${i} began ${(starts[i] - starts[i - 1]).toFixed(0)} ms apart`);
   } finally {
     close();
   }
