@@ -8,7 +8,7 @@
 import { parseIpv6Bytes, readIpv4, readMac } from './addr';
 import type { Action, CtAction, CtNat, IpAddr, Port, UserspaceAction, UserspaceCookie } from './model';
 import { isSectionLabel, readKeyAttr } from './key-parse';
-import { hexDigit, nameCode, type Reader } from './reader';
+import { hexDigit, nameCode, type Reader, type UintBits } from './reader';
 import { readParenPort, readTnlPushArgs } from './tnl-push';
 
 const UINT32_MAX = 0xffffffff;
@@ -56,6 +56,12 @@ function named(r: Reader, expected: string): void {
   if (f !== expected || !r.eat(61)) r.fail(`expected "${expected}="`, at);
 }
 
+/** `expected=N`: the field name, then an unsigned integer of `bits` bits (`what` names it in errors). */
+function namedUint(r: Reader, expected: string, bits: UintBits, what: string): number {
+  named(r, expected);
+  return r.uint(bits, what);
+}
+
 function readPushVlan(r: Reader): Action {
   let tpid = 0x8100;
   let vid: number | undefined;
@@ -83,17 +89,13 @@ function readMplsLse(r: Reader, kind: 'push_mpls' | 'add_mpls'): Action {
   const label = r.uint(32, 'mpls label');
   if (label > 0xfffff) r.fail('mpls label out of range', at);
   r.expect(44);
-  named(r, 'tc');
-  const tc = r.uint(8, 'mpls tc');
+  const tc = namedUint(r, 'tc', 8, 'mpls tc');
   r.expect(44);
-  named(r, 'ttl');
-  const ttl = r.uint(8, 'mpls ttl');
+  const ttl = namedUint(r, 'ttl', 8, 'mpls ttl');
   r.expect(44);
-  named(r, 'bos');
-  const bos = r.uint(8, 'mpls bos');
+  const bos = namedUint(r, 'bos', 8, 'mpls bos');
   r.expect(44);
-  named(r, 'eth_type');
-  const ethType = r.uint(16, 'mpls eth_type');
+  const ethType = namedUint(r, 'eth_type', 16, 'mpls eth_type');
   r.expect(41);
   if (tc > 7 || bos > 1) r.fail('mpls tc or bos out of range', at);
   return { kind, label, tc, ttl, bos, ethType };
@@ -231,14 +233,11 @@ function readUserspace(r: Reader): UserspaceAction {
   const u: UserspaceAction = { kind: 'userspace', pid: r.uint(32, 'userspace pid') };
   let cookie: UserspaceCookie | undefined;
   if (r.eatText(',sFlow(')) {
-    named(r, 'vid');
-    const vid = r.uint(16, 'sFlow vid');
+    const vid = namedUint(r, 'vid', 16, 'sFlow vid');
     r.expect(44);
-    named(r, 'pcp');
-    const pcp = r.uint(8, 'sFlow pcp');
+    const pcp = namedUint(r, 'pcp', 8, 'sFlow pcp');
     r.expect(44);
-    named(r, 'output');
-    const output = r.uint(32, 'sFlow output');
+    const output = namedUint(r, 'output', 32, 'sFlow output');
     r.expect(41);
     cookie = { type: 'sFlow', vid, pcp, output };
   } else if (r.eatText(',slow_path(')) {
@@ -246,8 +245,7 @@ function readUserspace(r: Reader): UserspaceAction {
     r.expect(41);
     cookie = { type: 'slow_path', reasons };
   } else if (r.eatText(',flow_sample(')) {
-    named(r, 'probability');
-    const probability = r.uint(16, 'flow_sample probability');
+    const probability = namedUint(r, 'probability', 16, 'flow_sample probability');
     r.expectText(',collector_set_id=');
     const collectorSetId = r.uint(32, 'collector_set_id');
     r.expectText(',obs_domain_id=');
@@ -314,8 +312,7 @@ function readSample(r: Reader): Action {
 }
 
 function readCheckPktLen(r: Reader): Action {
-  named(r, 'size');
-  const size = r.uint(16, 'check_pkt_len size');
+  const size = namedUint(r, 'size', 16, 'check_pkt_len size');
   r.expectText(',gt(');
   const gt = readActionList(r, true);
   r.expectText('),le(');
@@ -366,8 +363,7 @@ function readActionArgs(r: Reader, code: number, start: number): Action {
     case A_PUSH_MPLS: return readMplsLse(r, 'push_mpls');
     case A_ADD_MPLS: return readMplsLse(r, 'add_mpls');
     case A_POP_MPLS: {
-      named(r, 'eth_type');
-      const ethType = r.uint(16, 'pop_mpls eth_type');
+      const ethType = namedUint(r, 'eth_type', 16, 'pop_mpls eth_type');
       r.expect(41);
       return { kind: 'pop_mpls', ethType };
     }
