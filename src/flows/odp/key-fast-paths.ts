@@ -34,7 +34,11 @@ export function fastEth(r: Reader): EthKey | undefined {
   return undefined;
 }
 
-/** `src=..,dst=..,proto=..,tos=..,ttl=..,frag=..)` of `ipv4(`. */
+/**
+ * `src=..,dst=..,proto=..,tos=..,ttl=..,frag=..)` of `ipv4(`, or the same fields up to `proto`
+ * closed early (`ipv4(src=..,dst=..,proto=..)`, as flows are written by hand): the general reader
+ * gives these the same properties in the same order.
+ */
 export function fastIpv4(r: Reader): Ipv4Key | undefined {
   const start = r.pos;
   if (!eatLiteral(r, L_SRC)) return undefined;
@@ -52,8 +56,8 @@ export function fastIpv4(r: Reader): Ipv4Key | undefined {
             if (r.eat(41)) return { kind: 'ipv4', src, dst, proto, tos, ttl, frag };
           }
         }
-      }
-    }
+      } else if (r.eat(41)) return { kind: 'ipv4', src, dst, proto };
+    } else if (r.eat(41)) return { kind: 'ipv4', src, dst };
   }
   r.pos = start;
   return undefined;
