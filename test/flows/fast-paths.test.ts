@@ -347,3 +347,19 @@ test('the commonest action lists (one decimal output, drop) read as the general 
   t.deepEqual(readActionsText('2', true), [{ kind: 'output', port: 2 }]);
   t.deepEqual(readActionsText('drop', true), []);
 });
+
+test('the attributes of a constant block are shared between flows and cannot be changed in place', (t) => {
+  const a = readMatch(`${COMMON_METADATA},in_port(1),packet_type(ns=0,id=0),eth_type(0x0800)`, true) as KeyAttr[];
+  const b = readMatch(`${COMMON_METADATA},in_port(2),packet_type(ns=0,id=0),eth_type(0x0800)`, true) as KeyAttr[];
+  t.is(a[0], b[0]);
+  t.is(a[9], b[9]);
+  t.not(a[8], b[8]);
+  for (const k of a.filter((x) => x.kind !== 'in_port')) {
+    t.true(Object.isFrozen(k), k.kind);
+    t.throws(() => {
+      (k as { mask: unknown }).mask = 1;
+    }, { instanceOf: TypeError });
+  }
+  const pt = a[9] as Extract<KeyAttr, { kind: 'packet_type' }>;
+  t.true(Object.isFrozen(pt.ns) && Object.isFrozen(pt.id));
+});

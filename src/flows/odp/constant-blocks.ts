@@ -20,7 +20,7 @@ export interface ConstantBlock {
   doubles: Float64Array;
   /** Only where a match starts. */
   firstOnly: boolean;
-  /** Appends fresh copies of the attributes that reading the text field by field gives. */
+  /** Appends the attributes that reading the text field by field gives (shared frozen objects). */
   push(keys: KeyAttr[]): void;
 }
 
@@ -29,35 +29,48 @@ function block(text: string, firstOnly: boolean, push: (keys: KeyAttr[]) => void
   return { bytes, doubles: doublesOf(bytes), firstOnly, push };
 }
 
-const exact16 = (value: number): Masked<number> => ({ value, mask: 0xffff });
+const exact16 = (value: number): Masked<number> => Object.freeze({ value, mask: 0xffff });
+
+/** Deeply frozen attributes: one object shared by every flow that has it (the model is never changed in place). */
+function shared<K extends KeyAttr>(k: K): K {
+  return Object.freeze(k);
+}
+
+const METADATA_KEYS: readonly KeyAttr[] = [
+  shared({ kind: 'skb_priority', value: 0, mask: 0 }),
+  shared({ kind: 'skb_mark', value: 0, mask: 0 }),
+  shared({ kind: 'ct_state', value: 0, mask: 0 }),
+  shared({ kind: 'ct_zone', value: 0, mask: 0 }),
+  shared({ kind: 'ct_mark', value: 0, mask: 0 }),
+  shared({ kind: 'ct_label', value: 0n, mask: 0n }),
+  shared({ kind: 'recirc_id', value: 0, mask: 0xffffffff }),
+  shared({ kind: 'dp_hash', value: 0, mask: 0 }),
+];
+const ETHERNET_PACKET_TYPE: KeyAttr = shared({ kind: 'packet_type', ns: exact16(0), id: exact16(0) });
+const ETH_TYPE_IPV4: KeyAttr = shared({ kind: 'eth_type', value: 0x0800, mask: 0xffff });
+const ETH_TYPE_IPV6: KeyAttr = shared({ kind: 'eth_type', value: 0x86dd, mask: 0xffff });
 
 /**
  * The constant blocks of `-m` dumps: the wildcarded metadata, the packet type of Ethernet flows
  * and the commonest Ethertypes. When the text at a key is exactly one of these (followed by `,`,
  * a blank, `)` or the end), its attributes are pushed without reading it field by field; the
- * result is the same (test/flows checks it), only faster.
+ * result is the same (test/flows checks it), only faster. The attributes pushed are frozen objects
+ * shared by every flow read (so reading them allocates nothing): the flow model is never changed
+ * in place (ports.ts and the engine make copies), and a change would throw.
  */
 export const CONSTANT_BLOCKS: readonly ConstantBlock[] = [
   block(COMMON_METADATA, true, (keys) => {
-    keys.push(
-      { kind: 'skb_priority', value: 0, mask: 0 },
-      { kind: 'skb_mark', value: 0, mask: 0 },
-      { kind: 'ct_state', value: 0, mask: 0 },
-      { kind: 'ct_zone', value: 0, mask: 0 },
-      { kind: 'ct_mark', value: 0, mask: 0 },
-      { kind: 'ct_label', value: 0n, mask: 0n },
-      { kind: 'recirc_id', value: 0, mask: 0xffffffff },
-      { kind: 'dp_hash', value: 0, mask: 0 },
-    );
+    const m = METADATA_KEYS;
+    keys.push(m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]);
   }),
   block('packet_type(ns=0,id=0)', false, (keys) => {
-    keys.push({ kind: 'packet_type', ns: exact16(0), id: exact16(0) });
+    keys.push(ETHERNET_PACKET_TYPE);
   }),
   block('eth_type(0x0800)', false, (keys) => {
-    keys.push({ kind: 'eth_type', value: 0x0800, mask: 0xffff });
+    keys.push(ETH_TYPE_IPV4);
   }),
   block('eth_type(0x86dd)', false, (keys) => {
-    keys.push({ kind: 'eth_type', value: 0x86dd, mask: 0xffff });
+    keys.push(ETH_TYPE_IPV6);
   }),
 ];
 
