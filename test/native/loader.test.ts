@@ -32,23 +32,26 @@ test('the loader hands the addon its error classes', (t) => {
   t.deepEqual(received, [RteFlowError, DpdkError]);
 });
 
+/** The smallest profile the native SoftNic constructor takes: one port, one rule, no items or actions. */
+const MINIMAL_PROFILE = {
+  name: 't',
+  ports: 1,
+  queues: 1,
+  maxRules: 1,
+  maxMark: 1,
+  priorities: 1,
+  groups: 1,
+  egress: false,
+  transfer: false,
+  maskPolicy: 'any',
+  markNeedsQueue: false,
+  items: {},
+  actions: [],
+};
+
 test('native errors arrive as the registered class', (t) => {
   const addon = loadAddon();
-  const nic = new addon.SoftNic({
-    name: 't',
-    ports: 1,
-    queues: 1,
-    maxRules: 1,
-    maxMark: 1,
-    priorities: 1,
-    groups: 1,
-    egress: false,
-    transfer: false,
-    maskPolicy: 'any',
-    markNeedsQueue: false,
-    items: {},
-    actions: [],
-  });
+  const nic = new addon.SoftNic(MINIMAL_PROFILE);
   const err = t.throws(() => nic.flush(3), { instanceOf: RteFlowError });
   t.is(err?.errnoName, 'ENODEV');
   t.is(err?.type, 'UNSPECIFIED');
@@ -58,21 +61,7 @@ test('native errors arrive as the registered class', (t) => {
 
 test('the native SoftNic constructor names what is wrong with a profile', (t) => {
   const addon = loadAddon();
-  const base = {
-    name: 't',
-    ports: 1,
-    queues: 1,
-    maxRules: 1,
-    maxMark: 1,
-    priorities: 1,
-    groups: 1,
-    egress: false,
-    transfer: false,
-    maskPolicy: 'any',
-    markNeedsQueue: false,
-    items: {},
-    actions: [],
-  };
+  const base = MINIMAL_PROFILE;
   t.throws(() => new addon.SoftNic(undefined as never), { instanceOf: TypeError, message: /profile: must be an object/ });
   t.throws(() => new addon.SoftNic({ ...base, ports: 0 }), { instanceOf: TypeError, message: /ports/ });
   t.throws(() => new addon.SoftNic({ ...base, maskPolicy: 'some' }), { instanceOf: TypeError, message: /maskPolicy/ });

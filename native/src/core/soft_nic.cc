@@ -114,30 +114,29 @@ bool SoftNic::destroy(uint32_t handle, FlowError* err) {
   return true;
 }
 
+void SoftNic::takeCounters(SoftRule* r, bool reset, Counters* out) {
+  out->hits = r->hits;
+  out->bytes = r->bytes;
+  if (reset) {
+    r->hits = 0;
+    r->bytes = 0;
+  }
+}
+
 bool SoftNic::query(uint32_t handle, bool reset, Counters* out, FlowError* err) {
   SoftRule* r = rules_.find(handle);
   if (r == nullptr) return err->set(ErrorType::kHandle, EINVAL, -1, "no rule has handle " + std::to_string(handle));
   if ((r->flags & kVerdictCounted) == 0) {
     return err->set(ErrorType::kAction, ENOTSUP, -1, "rule " + std::to_string(handle) + " has no COUNT action");
   }
-  out->hits = r->hits;
-  out->bytes = r->bytes;
-  if (reset) {
-    r->hits = 0;
-    r->bytes = 0;
-  }
+  takeCounters(r, reset, out);
   return true;
 }
 
 bool SoftNic::queryFast(uint32_t handle, bool reset, Counters* out) {
   SoftRule* r = rules_.find(handle);
   if (r == nullptr || (r->flags & kVerdictCounted) == 0) return false;
-  out->hits = r->hits;
-  out->bytes = r->bytes;
-  if (reset) {
-    r->hits = 0;
-    r->bytes = 0;
-  }
+  takeCounters(r, reset, out);
   return true;
 }
 

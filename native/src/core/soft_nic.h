@@ -90,6 +90,8 @@ class SoftNic final : public FlowDevice {
 
   bool checkPort(uint32_t port, FlowError* err) const;
   static SoftRule* ruleOf(const ClsRule* cls);
+  // Copies a rule's counters to `out`, zeroing them when `reset`.
+  static void takeCounters(SoftRule* r, bool reset, Counters* out);
 
   Profile profile_;
   std::vector<Port> ports_;
