@@ -114,7 +114,41 @@ function parseFlowDump(args: readonly string[]): { type?: string } | undefined {
   return { type: m[1] };
 }
 
-function parsePacketInject(args: readonly string[], ctx: ParseContext): { port: string | number; frames?: string[]; pcap?: string } {
+/**
+ * Takes `--pcap-out DIR` (or `--pcap-out=DIR`) out of packet/inject's arguments: DIR resolved
+ * against the working directory (the agent may run elsewhere).
+ */
+function takePcapOut(args: readonly string[], ctx: ParseContext): { rest: string[]; pcapOut?: string } {
+  const rest: string[] = [];
+  let pcapOut: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    let dir: string | undefined;
+    if (a === '--pcap-out') {
+      dir = args[++i];
+      if (dir === undefined || dir === '') throw new CliUsageError('packet/inject: --pcap-out needs a DIR');
+    } else if (a.startsWith('--pcap-out=')) {
+      dir = a.slice('--pcap-out='.length);
+      if (dir === '') throw new CliUsageError('packet/inject: --pcap-out needs a DIR');
+    } else if (a.startsWith('--')) {
+      throw new CliUsageError(`packet/inject: unknown option ${a}`);
+    } else {
+      rest.push(a);
+      continue;
+    }
+    if (pcapOut !== undefined) throw new CliUsageError('packet/inject: --pcap-out given twice');
+    pcapOut = path.resolve(ctx.cwd, dir);
+  }
+  return pcapOut === undefined ? { rest } : { rest, pcapOut };
+}
+
+function parsePacketInject(args: readonly string[], ctx: ParseContext): { port: string | number; frames?: string[]; pcap?: string; pcapOut?: string } {
+  const { rest, pcapOut } = takePcapOut(args, ctx);
+  const params = parseInjectInput(rest, ctx);
+  return pcapOut === undefined ? params : { ...params, pcapOut };
+}
+
+function parseInjectInput(args: readonly string[], ctx: ParseContext): { port: string | number; frames?: string[]; pcap?: string } {
   if (args.length < 2) throw new CliUsageError('packet/inject needs PORT and then FILE.pcap or HEX frames');
   const portText = args[0];
   let port: string | number = portText;
@@ -201,6 +235,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     forms: [
       { args: 'PORT FILE.pcap', summary: 'send the frames of a pcap file into PORT (a name or an odp number) of the soft NIC' },
       { args: 'PORT HEX...', summary: 'send frames given in hex into PORT; prints hit or miss, mark and output port per frame' },
+      { args: 'PORT (FILE.pcap | HEX...) --pcap-out DIR', summary: 'also write what each output port received to DIR/port-N.pcap and the misses to DIR/miss.pcap' },
     ],
     parse: parsePacketInject,
     format: formatPacketInject,

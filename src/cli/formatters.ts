@@ -133,6 +133,10 @@ export function formatPacketInject(result: unknown): string {
     return `packet ${i + 1}: hit ${details.filter((s) => s !== '').join(', ')}`.trimEnd();
   });
   lines.push(`hits: ${dash(r.hits)}, misses: ${dash(r.misses)}`);
+  if (Array.isArray(r.written)) {
+    if (r.written.length === 0) lines.push('wrote no capture file: no frame reached an output port or missed');
+    for (const w of r.written) lines.push(`wrote ${w.file}: ${w.frames} frame${w.frames === 1 ? '' : 's'} ${w.port === 'miss' ? 'that missed' : `to port ${w.port}`}`);
+  }
   return lines.join('\n');
 }
 

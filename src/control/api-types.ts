@@ -86,10 +86,16 @@ export interface PacketInjectParams {
   port: string | number;
   frames?: string[];
   pcap?: string;
+  /** A directory for the capture files: port-N.pcap per output port, miss.pcap. */
+  pcapOut?: string;
 }
 
 export interface PacketInjectResult {
   packets: Array<{ hit: boolean; ufid?: string; mark?: number; outPort?: number | string }>;
   hits: number;
   misses: number;
+  /** Frames per output port (the per-port batches). */
+  outputs?: Record<string, number>;
+  /** The capture files written for `pcapOut`. */
+  written?: Array<{ port: number | 'miss'; file: string; frames: number }>;
 }

@@ -6,7 +6,9 @@
  * - -32602 (invalid params): a flow that cannot be read (`data: {field: "flows[i]"}`), a bad hex frame;
  * - -32001 (FLOW_NOT_FOUND): flow/get of an unknown ufid (`data: {ufid}`);
  * - -32002 (INJECT_FAILED): packet/inject on an unknown port, a port without a hw-port-id, a
- *   backend without a classifier, or an unreadable pcap file (`data: {port}` or `{pcap}`);
+ *   backend without a classifier, or an unreadable pcap file (`data: {port}` or `{pcap}`), or a
+ *   `pcapOut` directory where the capture files cannot be written (`data: {pcapOut}`; checked
+ *   before any frame is classified, except a write that fails afterwards, e.g. on a full disk);
  * - -32004 (FLOWS_READ_ONLY): flow/put, flow/del or flow/flush while another flow source owns the
  *   table (`data: {flowSource}`).
  */
@@ -61,12 +63,12 @@ export function registerOffloadMethods(server: ControlServer, engine: () => Offl
     return { removed: engine().flush() };
   });
   server.register('offload/stats', () => engine().stats());
-  server.register('packet/inject', (p: { port: string | number; frames?: string[]; pcap?: string }) =>
+  server.register('packet/inject', (p: { port: string | number; frames?: string[]; pcap?: string; pcapOut?: string }) =>
     guard(() => {
       let frames: Uint8Array[];
       if (p.pcap !== undefined) frames = readPcapFile(p.pcap).frames;
       else frames = (p.frames ?? []).map((hex, i) => hexFrame(hex, i));
-      return engine().inject(p.port, frames);
+      return engine().inject(p.port, frames, p.pcapOut);
     }, p),
   );
 }
@@ -77,14 +79,16 @@ function hexFrame(hex: string, i: number): Uint8Array {
 }
 
 /** Runs f, turning the engine's typed errors into JSON-RPC errors. */
-function guard<T>(f: () => T, inject?: { port: string | number; pcap?: string }): T {
+function guard<T>(f: () => T, inject?: { port: string | number; pcap?: string; pcapOut?: string }): T {
   try {
     return f();
   } catch (err) {
     if (err instanceof FlowInputError) throw new ControlError(ErrorCode.InvalidParams, `invalid params: ${err.message}`, { field: `flows[${err.index}]` });
     if (err instanceof FlowNotFoundError) throw new ControlError(OffloadErrorCode.FlowNotFound, err.message, { ufid: err.ufid });
     if (err instanceof PcapError) throw new ControlError(OffloadErrorCode.InjectFailed, err.message, { pcap: inject?.pcap });
-    if (err instanceof InjectError) throw new ControlError(OffloadErrorCode.InjectFailed, err.message, { port: inject?.port });
+    if (err instanceof InjectError) {
+      throw new ControlError(OffloadErrorCode.InjectFailed, err.message, err.pcapOut !== undefined ? { pcapOut: err.pcapOut } : { port: inject?.port });
+    }
     throw err;
   }
 }

@@ -9,6 +9,7 @@ import type { FlowBackend } from '../native/backend';
 import type { Logger } from '../log';
 import type { FlowState } from './flow-record';
 import type { LatencySummary } from './latency';
+import type { WrittenCapture } from './pcap-out';
 
 /** The port map as the engine reads it: PortTable satisfies it. */
 export interface EnginePorts extends PortLookup {
@@ -92,4 +93,6 @@ export interface InjectResult {
   misses: number;
   /** Frames sent to each output port (odp port -> count): the per-port batches. */
   outputs: Record<string, number>;
+  /** The capture files written when asked (`pcapOut`), in batch order. */
+  written?: WrittenCapture[];
 }

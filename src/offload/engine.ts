@@ -656,11 +656,14 @@ export class OffloadEngine {
    * The packet path on the soft NIC: classifies `frames` received on `port` (an interface name or
    * an odp port number with a hw-port-id) on its NIC port; a marked frame goes to the output port
    * its mark decodes to (decodeMark with hw_local_port_map). Frames of flows without COUNT are
-   * counted here (software statistics); COUNT rules are counted by the NIC.
-   * @throws InjectError for a backend without a classifier, an unknown port, or a port without a hw-port-id
+   * counted here (software statistics); COUNT rules are counted by the NIC. With `pcapOut` (a
+   * directory) the frames each output port received, and the misses, are written there as pcap
+   * files (see pcap-out.ts).
+   * @throws InjectError for a backend without a classifier, an unknown port, a port without a
+   *   hw-port-id, or a `pcapOut` where files cannot be written
    */
-  inject(port: string | number, frames: readonly Uint8Array[]): InjectResult {
-    return injectFrames({ backend: this.backend, ports: this.ports, hwToOdp: this.hwToOdp, byHandle: this.byHandle, now: this.now, log: this.log }, port, frames);
+  inject(port: string | number, frames: readonly Uint8Array[], pcapOut?: string): InjectResult {
+    return injectFrames({ backend: this.backend, ports: this.ports, hwToOdp: this.hwToOdp, byHandle: this.byHandle, now: this.now, log: this.log }, port, frames, pcapOut);
   }
 
   /** Destroys every rule (flush) and forgets every flow. The backend stays open: its owner closes it. */

@@ -23,9 +23,18 @@ export class FlowNotFoundError extends Error {
   }
 }
 
-/** A packet cannot be injected: unknown port, a port without a NIC, or a backend that cannot classify. */
+/**
+ * A packet cannot be injected: unknown port, a port without a NIC, or a backend that cannot
+ * classify; or its capture files cannot be written (`pcapOut`: the directory asked for).
+ */
 export class InjectError extends Error {
   override readonly name = 'InjectError';
+  constructor(
+    message: string,
+    readonly pcapOut?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A pcap file that is not a classic libpcap Ethernet capture, or is cut short. */

@@ -5,7 +5,8 @@
  * statistics), COUNT rules are counted by the NIC.
  *
  * Contract: injectFrames() reads the engine's state through a PacketPathState and changes only
- * the software counters (and `used`) of the records hit; it creates and destroys no rule.
+ * the software counters (and `used`) of the records hit; it creates and destroys no rule. Asked to
+ * (`pcapOut`), it writes the per-port batches and the misses as pcap files (pcap-out.ts).
  */
 import type { Logger } from '../log';
 import type { FlowBackend } from '../native/backend';
@@ -16,6 +17,7 @@ import type { EnginePorts, InjectedPacket, InjectResult } from './engine-types';
 import { InjectError } from './errors';
 import type { FlowRecord } from './flow-record';
 import type { HandleIndex } from './handle-index';
+import { preparePcapDir, writeCaptures, type CaptureGroup } from './pcap-out';
 
 /** What the packet path reads of the engine. */
 export interface PacketPathState {
@@ -31,10 +33,13 @@ export interface PacketPathState {
 
 /**
  * Classifies `frames` received on `port` (an interface name or an odp port number with a
- * hw-port-id) on its NIC port. See the file's comment.
- * @throws InjectError for a backend without a classifier, an unknown port, or a port without a hw-port-id
+ * hw-port-id) on its NIC port; with `pcapOut` (a directory) also writes what each output port
+ * received and the misses as pcap files there. See the file's comment.
+ * @throws InjectError for a backend without a classifier, an unknown port, a port without a
+ *   hw-port-id, or a `pcapOut` where files cannot be written (all before any frame is counted);
+ *   or for a capture file that could not be written (after the frames were counted)
  */
-export function injectFrames(state: PacketPathState, port: string | number, frames: readonly Uint8Array[]): InjectResult {
+export function injectFrames(state: PacketPathState, port: string | number, frames: readonly Uint8Array[], pcapOut?: string): InjectResult {
   const backend = state.backend;
   if (!(backend instanceof SoftNicBackend)) throw new InjectError(`packet/inject needs the soft NIC backend (this agent runs ${backend.description})`);
   const ports = state.ports;
@@ -50,6 +55,7 @@ export function injectFrames(state: PacketPathState, port: string | number, fram
   const hw = ports.hwPortIdOf(odp);
   if (hw === undefined) throw new InjectError(`port ${String(port)} (odp port ${odp}) has no hw-port-id: its packets do not go through the NIC`);
   if (hw >= backend.profile.ports) throw new InjectError(`port ${String(port)} has hw-port-id ${hw}, but the soft NIC (${backend.description}) has ports 0..${backend.profile.ports - 1}`);
+  const captureDir = pcapOut === undefined ? undefined : preparePcapDir(pcapOut);
   const res = backend.classify(hw, frames);
   // Native: each frame's destination from its mark, and the per-destination batches.
   const routes = backend.route(res, state.hwToOdp);
@@ -86,7 +92,16 @@ export function injectFrames(state: PacketPathState, port: string | number, fram
     if (out !== undefined) outputs[String(out)] = routes.groupSize(g);
   }
   state.log?.debug(`packet/inject on ${String(port)}: ${hits} hits, ${res.count - hits} misses`);
-  return { packets, hits, misses: res.count - hits, outputs };
+  const result: InjectResult = { packets, hits, misses: res.count - hits, outputs };
+  if (captureDir !== undefined) {
+    const groups: CaptureGroup[] = [];
+    for (const b of routes.batches()) {
+      if (b.dest >= 0 || b.dest === Dest.MISS) groups.push({ port: b.dest >= 0 ? b.dest : 'miss', frames: Array.from(b.frames, (i) => frames[i]) });
+    }
+    result.written = writeCaptures(captureDir, groups, now * 1000);
+    state.log?.info(`packet/inject on ${String(port)}: wrote ${result.written.map((w) => `${w.file} (${w.frames})`).join(', ') || 'no capture (no frame reached a port or missed)'}`);
+  }
+  return result;
 }
 
 /** InjectedPacket.outPort of a routing destination; undefined for a miss or a hit without mark or drop. */

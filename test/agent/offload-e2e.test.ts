@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ControlError } from '../../src/control/errors';
 import type { FlowPutResult, PacketInjectResult } from '../../src/control/api-types';
 import type { FlowView, OffloadStats } from '../../src/offload';
-import { writePcap } from '../../src/offload';
+import { parsePcap, writePcap } from '../../src/offload';
 import { startOvsdbServer, type OvsdbServer } from '../../src/sandbox/ovsdb-server';
 import { CommandError, run, waitFor } from '../../src/sandbox/processes';
 import { AGENT_BIN, AgentProcess, CTL_BIN } from '../helpers/agent-process';
@@ -101,6 +101,10 @@ test('pcap injection, flow/put --file, flush, and errors through ovs-hwol-ctl', 
   fs.writeFileSync(pcap, writePcap([udpFrame({ src: '192.168.1.8', dst: '192.168.1.2', sport: 10026, dport: 10025 }), udpFrame({ src: '1.1.1.1', dst: '2.2.2.2', sport: 1, dport: 2 })]));
   const injOut = await ctl(agent, 'packet/inject', '2', pcap);
   t.is(injOut, `packet 1: hit ufid:${UFID}, mark 0x10000, output 1\npacket 2: miss\nhits: 1, misses: 1\n`);
+  const caps = path.join(server.dir, 'caps');
+  const capOut = await ctl(agent, 'packet/inject', '2', pcap, '--pcap-out', caps);
+  t.true(capOut.endsWith(`hits: 1, misses: 1\nwrote ${caps}/port-1.pcap: 1 frame to port 1\nwrote ${caps}/miss.pcap: 1 frame that missed\n`), capOut);
+  t.deepEqual(parsePcap(fs.readFileSync(path.join(caps, 'port-1.pcap'))).frames, parsePcap(fs.readFileSync(pcap)).frames.slice(0, 1));
 
   const stats = await ctl(agent, 'offload/stats');
   t.regex(stats, /offloaded: 2/);

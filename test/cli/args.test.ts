@@ -113,6 +113,16 @@ test('packet/inject: PORT by name or number, then a pcap file or hex frames', (t
   t.throws(() => parse('packet/inject', ['99999999999', '00']), { instanceOf: CliUsageError, message: /out of range/ });
 });
 
+test('packet/inject --pcap-out DIR, before or after the frames, resolved against the working directory', (t) => {
+  t.deepEqual(parse('packet/inject', ['1', '0011', '--pcap-out', 'caps']), { port: 1, frames: ['0011'], pcapOut: '/work/dir/caps' });
+  t.deepEqual(parse('packet/inject', ['--pcap-out=/tmp/c', 'dpdk0', 'cap.pcap'], ctx({ '/work/dir/cap.pcap': '' })), { port: 'dpdk0', pcap: '/work/dir/cap.pcap', pcapOut: '/tmp/c' });
+  t.throws(() => parse('packet/inject', ['1', '0011', '--pcap-out']), { instanceOf: CliUsageError, message: /--pcap-out needs a DIR/ });
+  t.throws(() => parse('packet/inject', ['1', '0011', '--pcap-out=']), { instanceOf: CliUsageError, message: /--pcap-out needs a DIR/ });
+  t.throws(() => parse('packet/inject', ['1', '--pcap-out', 'a', '0011', '--pcap-out', 'b']), { instanceOf: CliUsageError, message: /given twice/ });
+  t.throws(() => parse('packet/inject', ['1', '0011', '--pcap']), { instanceOf: CliUsageError, message: /unknown option --pcap/ });
+  t.throws(() => parse('packet/inject', ['--pcap-out', 'caps', '1']), { instanceOf: CliUsageError, message: /needs PORT and then FILE.pcap or HEX/ });
+});
+
 test('log/set takes exactly one LEVEL and leaves checking it to the agent', (t) => {
   t.deepEqual(parse('log/set', ['debug']), { level: 'debug' });
   t.deepEqual(parse('log/set', ['loud']), { level: 'loud' });

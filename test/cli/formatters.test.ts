@@ -112,6 +112,12 @@ test('log/set, flow/put, flow/del, packet/inject', (t) => {
     formatPacketInject({ packets: [{ hit: true, ufid: U1, mark: 65539, outPort: 3 }, { hit: false }], hits: 1, misses: 1 }),
     `packet 1: hit ufid:${U1}, mark 0x10003, output 3\npacket 2: miss\nhits: 1, misses: 1`,
   );
+  const written = [{ port: 3, file: '/c/port-3.pcap', frames: 1 }, { port: 'miss', file: '/c/miss.pcap', frames: 2 }];
+  t.is(
+    formatPacketInject({ packets: [{ hit: true, outPort: 3 }, { hit: false }, { hit: false }], hits: 1, misses: 2, written }),
+    'packet 1: hit output 3\npacket 2: miss\npacket 3: miss\nhits: 1, misses: 2\nwrote /c/port-3.pcap: 1 frame to port 3\nwrote /c/miss.pcap: 2 frames that missed',
+  );
+  t.is(formatPacketInject({ packets: [{ hit: true, outPort: 'drop' }], hits: 1, misses: 0, written: [] }), 'packet 1: hit output drop\nhits: 1, misses: 0\nwrote no capture file: no frame reached an output port or missed');
 });
 
 test('flow/dump in dump-flows style, ending with offloaded, dp and actions', (t) => {

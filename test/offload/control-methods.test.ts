@@ -40,11 +40,22 @@ test('every offload method answers with a result its schema accepts', async (t) 
   const inj = await client.call('packet/inject', { port: 1, frames: [Buffer.from(frame).toString('hex')] });
   check('packet/inject', inj);
   t.deepEqual(inj, { packets: [{ hit: true, ufid: UFID, mark: 1, outPort: 2 }], hits: 1, misses: 0, outputs: { 2: 1 } });
+  const caps = path.join(dir, 'caps');
+  const injOut = await client.call('packet/inject', { port: 1, frames: [Buffer.from(frame).toString('hex'), '00112233445566778899aabb0800'], pcapOut: caps });
+  check('packet/inject', injOut);
+  t.deepEqual((injOut as { written: unknown }).written, [
+    { port: 2, file: path.join(caps, 'port-2.pcap'), frames: 1 },
+    { port: 'miss', file: path.join(caps, 'miss.pcap'), frames: 1 },
+  ]);
+  const badOut = await t.throwsAsync(client.call('packet/inject', { port: 1, frames: ['00'], pcapOut: path.join(caps, 'port-2.pcap') }), { instanceOf: ControlError });
+  t.is(badOut?.code, OffloadErrorCode.InjectFailed);
+  t.deepEqual(badOut?.data, { pcapOut: path.join(caps, 'port-2.pcap') });
+  t.regex(badOut?.message ?? '', /port-2\.pcap: it is not a directory/);
   engine.sweep();
 
   const get = await client.call('flow/get', { ufid: UFID });
   check('flow/dump', { flows: [get] });
-  t.regex(formatFlowGet(get), new RegExp(`^ufid: ${UFID}\\nmatch: ${EXAMPLE_MATCH.replace(/[()]/g, '\\$&')}\\nactions: 2\\nstate: offloaded\\nflow_id: 0, mark: 0x1\\ndevice: 0, variant: count\\nrule: flow create 0 .* mark id 1 / end\\nstats: packets: 1, bytes: ${frame.length}, used: \\d+\\.\\d{3}s \\(hw\\)$`));
+  t.regex(formatFlowGet(get), new RegExp(`^ufid: ${UFID}\\nmatch: ${EXAMPLE_MATCH.replace(/[()]/g, '\\$&')}\\nactions: 2\\nstate: offloaded\\nflow_id: 0, mark: 0x1\\ndevice: 0, variant: count\\nrule: flow create 0 .* mark id 1 / end\\nstats: packets: 2, bytes: ${2 * frame.length}, used: \\d+\\.\\d{3}s \\(hw\\)$`));
 
   check('flow/dump', await client.call('flow/dump', { type: 'non-offloaded' }));
   const stats = await client.call('offload/stats');
