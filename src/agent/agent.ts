@@ -35,7 +35,7 @@ import { MetricsServer } from './metrics';
 import type { AgentOptions } from './options';
 
 /** The Interface columns the agent monitors. */
-export const INTERFACE_COLUMNS = ['name', 'type', 'options', 'ofport_request', 'ofport'];
+export const INTERFACE_COLUMNS = ['name', 'type', 'options', 'ofport_request', 'ofport', 'status'];
 
 export class Agent {
   private readonly startedAt = Date.now();

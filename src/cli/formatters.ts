@@ -66,8 +66,14 @@ function mirrorLines(m: MirrorStatus): string[] {
 export function formatPortsShow(result: unknown): string {
   if (!isObject(result) || !Array.isArray(result.ports) || !isObject(result.hwLocalPortMap)) return readable(result);
   const r = result as unknown as PortsShowResult;
-  const rows = r.ports.map((p) => [dash(p.name), p.type === '' ? 'system' : dash(p.type), dash(p.odpPort), dash(p.hwPortId), dash(p.state), p.reason ?? '']);
-  const out = [r.ports.length === 0 ? 'no interfaces' : table(['NAME', 'TYPE', 'ODP PORT', 'HW-PORT-ID', 'STATE', 'REASON'], rows)];
+  // The DPDK PORT column only when an interface reports one (OVS-DPDK's status:port_no).
+  const withDpdk = r.ports.some((p) => p.dpdkPortId !== undefined);
+  const rows = r.ports.map((p) => {
+    const head = [dash(p.name), p.type === '' ? 'system' : dash(p.type), dash(p.odpPort), dash(p.hwPortId)];
+    return [...head, ...(withDpdk ? [dash(p.dpdkPortId)] : []), dash(p.state), p.reason ?? ''];
+  });
+  const titles = ['NAME', 'TYPE', 'ODP PORT', 'HW-PORT-ID', ...(withDpdk ? ['DPDK PORT'] : []), 'STATE', 'REASON'];
+  const out = [r.ports.length === 0 ? 'no interfaces' : table(titles, rows)];
   const entries = Object.entries(r.hwLocalPortMap).sort(([a], [b]) => Number(a) - Number(b));
   out.push(entries.length === 0 ? 'hw_local_port_map: empty' : 'hw_local_port_map:');
   for (const [hw, odp] of entries) out.push(`  hw-port-id ${hw} -> odp port ${String(odp)}`);

@@ -37,6 +37,8 @@ export interface PortEntry {
   uuid: string;
   odpPort: number | null;
   hwPortId: number | null;
+  /** The DPDK port id from status:port_no, when the interface reports one. */
+  dpdkPortId?: number;
   state: PortState;
   reason?: string;
 }

@@ -14,6 +14,13 @@ import type { WrittenCapture } from './pcap-out';
 /** The port map as the engine reads it: PortTable satisfies it. */
 export interface EnginePorts extends PortLookup {
   readonly hwLocalPortMap: Readonly<Record<string, number>>;
+  /**
+   * The DPDK port id of the ready interface on an odp port, when known (OVS-DPDK's status:port_no;
+   * PortTable.dpdkPortIdOf). Where it differs from the hw-port-id, the flow's rule is created on
+   * that DPDK port with a PORT item selecting the hw-port-id (DESIGN.md §1), and packet/inject on
+   * the interface receives on that port. Absent or undefined: the hw-port-id is the DPDK port.
+   */
+  dpdkPortIdOf?(odpPort: number): number | undefined;
 }
 
 export interface OffloadEngineOptions {

@@ -30,7 +30,7 @@ import { parseActions, parseMatch } from '../flows/odp';
 import { renderTestpmd, translateFlow, VARIANTS, withVariant } from '../flows/translate';
 // The put path's functions from their modules (not through the index's re-export getters).
 import { writePlannedRule } from '../flows/translate/rule-writer';
-import { FlowPlan, translationOf } from '../flows/translate/translate';
+import { FlowPlan, translationOf, type TranslateOptions } from '../flows/translate/translate';
 import { preferVariant, trialVariants, type ActionVariant, type VariantName } from '../flows/translate/variants';
 import type { FlowBackend } from '../native/backend';
 import { RuleBatchBuilder } from '../native/rule-encoder';
@@ -111,7 +111,9 @@ export class OffloadEngine {
   private readonly builder = new RuleBatchBuilder();
   /** Reused by every translation of the put path (plan() and retries). */
   private readonly flowPlan = new FlowPlan();
-  private readonly planOpts = { flowId: 0 };
+  private readonly planOpts: { flowId: number; dpdkPortIdOf: ((odpPort: number) => number | undefined) | undefined } = { flowId: 0, dpdkPortIdOf: undefined };
+  /** odp port -> DPDK port id of the current map, where the port map gives one (dpdkPortIdOf). */
+  private dpdkByOdp = new Map<number, number>();
   /** ruleEncoding !== 'spec'. */
   private readonly direct: boolean;
 
@@ -551,7 +553,7 @@ export class OffloadEngine {
   /** The rule spec of an offloaded record, rebuilt from its text (as created, given the current port map). */
   ruleOf(rec: FlowRecord): RuleSpec | undefined {
     if (rec.variant === undefined) return undefined;
-    const tr = translateFlow(this.parse(rec), this.ports, { flowId: Math.max(0, rec.flowId) });
+    const tr = translateFlow(this.parse(rec), this.ports, this.translateOpts(Math.max(0, rec.flowId)));
     return tr.ok ? withVariant(tr.rule, VARIANTS[rec.variant]) : undefined;
   }
 
@@ -577,12 +579,19 @@ export class OffloadEngine {
    */
   setPorts(ports: EnginePorts): void {
     const next = new Map<number, number>();
-    for (const [hw, odp] of Object.entries(ports.hwLocalPortMap)) next.set(odp, Number(hw));
+    const nextDpdk = new Map<number, number>();
+    for (const [hw, odp] of Object.entries(ports.hwLocalPortMap)) {
+      next.set(odp, Number(hw));
+      const dpdk = ports.dpdkPortIdOf?.(odp);
+      if (dpdk !== undefined) nextDpdk.set(odp, dpdk);
+    }
     const changed: number[] = [];
-    for (const [odp, hw] of next) if (this.hwByOdp.get(odp) !== hw) changed.push(odp);
+    for (const [odp, hw] of next) if (this.hwByOdp.get(odp) !== hw || this.dpdkByOdp.get(odp) !== nextDpdk.get(odp)) changed.push(odp);
     for (const odp of this.hwByOdp.keys()) if (!next.has(odp)) changed.push(odp);
     this.ports = ports;
     this.hwByOdp = next;
+    this.dpdkByOdp = nextDpdk;
+    this.planOpts.dpdkPortIdOf = ports.dpdkPortIdOf === undefined ? undefined : (odp: number): number | undefined => nextDpdk.get(odp);
     this.hwToOdp = hwToOdpTable(ports.hwLocalPortMap);
     if (changed.length === 0 && this.namedCount === 0) return;
     const hit = new Set(changed);
@@ -596,13 +605,18 @@ export class OffloadEngine {
     this.serveWaiting();
   }
 
+  /** Translation options for `flowId` under the current port map (off the put path: a fresh object). */
+  private translateOpts(flowId: number): TranslateOptions {
+    return { flowId, dpdkPortIdOf: this.planOpts.dpdkPortIdOf };
+  }
+
   private reevaluate(rec: FlowRecord): void {
     if (rec.deleted) return;
     const flow = this.parse(rec);
     if (rec.waiting) {
       // Still waiting for a flow_id, unless the new map makes it not offloadable at all.
       this.index(rec, flow);
-      const probe = translateFlow(flow, this.ports, { flowId: 0 });
+      const probe = translateFlow(flow, this.ports, this.translateOpts(0));
       if (!probe.ok) {
         this.waitQueue.remove(rec);
         this.setState(rec, 'software', probe.reason);
@@ -610,7 +624,7 @@ export class OffloadEngine {
       return;
     }
     if (rec.state === 'offloaded') {
-      const tr = translateFlow(flow, this.ports, { flowId: Math.max(0, rec.flowId) });
+      const tr = translateFlow(flow, this.ports, this.translateOpts(Math.max(0, rec.flowId)));
       if (tr.ok && tr.rule.attr.port === rec.device && (tr.mark ?? -1) === rec.mark) {
         this.index(rec, flow);
         return;
@@ -663,7 +677,8 @@ export class OffloadEngine {
    *   hw-port-id, or a `pcapOut` where files cannot be written
    */
   inject(port: string | number, frames: readonly Uint8Array[], pcapOut?: string): InjectResult {
-    return injectFrames({ backend: this.backend, ports: this.ports, hwToOdp: this.hwToOdp, byHandle: this.byHandle, now: this.now, log: this.log }, port, frames, pcapOut);
+    const state = { backend: this.backend, ports: this.ports, dpdkByOdp: this.dpdkByOdp, hwToOdp: this.hwToOdp, byHandle: this.byHandle, now: this.now, log: this.log };
+    return injectFrames(state, port, frames, pcapOut);
   }
 
   /** Destroys every rule (flush) and forgets every flow. The backend stays open: its owner closes it. */

@@ -23,6 +23,8 @@ import { preparePcapDir, writeCaptures, type CaptureGroup } from './pcap-out';
 export interface PacketPathState {
   readonly backend: FlowBackend;
   readonly ports: EnginePorts;
+  /** odp port -> DPDK port id where the port map gives one (else the hw-port-id is the NIC port). */
+  readonly dpdkByOdp: ReadonlyMap<number, number>;
   /** hw-port-id -> odp port (-1: none) of the current map (hwToOdpTable). */
   readonly hwToOdp: Int32Array;
   /** The offloaded records by rule handle. */
@@ -54,9 +56,14 @@ export function injectFrames(state: PacketPathState, port: string | number, fram
   }
   const hw = ports.hwPortIdOf(odp);
   if (hw === undefined) throw new InjectError(`port ${String(port)} (odp port ${odp}) has no hw-port-id: its packets do not go through the NIC`);
-  if (hw >= backend.profile.ports) throw new InjectError(`port ${String(port)} has hw-port-id ${hw}, but the soft NIC (${backend.description}) has ports 0..${backend.profile.ports - 1}`);
+  // Frames arrive on the interface's DPDK port; a PORT item of its rules selects the hw-port-id.
+  const device = state.dpdkByOdp.get(odp) ?? hw;
+  if (device >= backend.profile.ports) {
+    const which = device === hw ? `hw-port-id ${hw}` : `DPDK port id ${device} (status:port_no)`;
+    throw new InjectError(`port ${String(port)} has ${which}, but the soft NIC (${backend.description}) has ports 0..${backend.profile.ports - 1}`);
+  }
   const captureDir = pcapOut === undefined ? undefined : preparePcapDir(pcapOut);
-  const res = backend.classify(hw, frames);
+  const res = backend.classify(device, frames, { portIndex: hw });
   // Native: each frame's destination from its mark, and the per-destination batches.
   const routes = backend.route(res, state.hwToOdp);
   const now = state.now();

@@ -10,6 +10,8 @@ export interface InterfaceColumns {
   /** '' when the column is empty (OVS's default type, a system interface). */
   readonly type: string;
   readonly options: Readonly<Record<string, string>>;
+  /** The status column (OVS-DPDK writes the interface's DPDK port id there as `port_no`). */
+  readonly status: Readonly<Record<string, string>>;
   readonly ofportRequest: number | undefined;
 }
 
@@ -19,8 +21,9 @@ export type DecodedInterface =
   | { readonly error: string; readonly name: string | undefined; readonly type: string | undefined };
 
 /**
- * Decodes columns name (required string), type (string, default ''), options (string map, default empty),
- * ofport_request and ofport (optional integers; ofport is checked but not used). Other columns are ignored.
+ * Decodes columns name (required string), type (string, default ''), options and status (string maps,
+ * default empty), ofport_request and ofport (optional integers; ofport is checked but not used). Other
+ * columns are ignored.
  */
 export function decodeInterfaceRow(row: Row): DecodedInterface {
   let name: string | undefined;
@@ -29,10 +32,11 @@ export function decodeInterfaceRow(row: Row): DecodedInterface {
     name = column(row, 'name', (d) => decodeString(d), undefined);
     type = column(row, 'type', (d) => decodeString(d), '');
     const options = column(row, 'options', decodeStringMap, {});
+    const status = column(row, 'status', decodeStringMap, {});
     const ofportRequest = column(row, 'ofport_request', decodeOptionalInteger, undefined);
     column(row, 'ofport', decodeOptionalInteger, undefined);
     if (name === undefined) throw new ColumnError('name', 'the column is missing');
-    return { name, type, options, ofportRequest };
+    return { name, type, options, status, ofportRequest };
   } catch (err) {
     if (err instanceof ColumnError) return { error: err.message, name, type };
     throw err;
@@ -47,6 +51,8 @@ export interface InterfaceFields {
   type: string | undefined;
   /** The value of `options:hw-port-id`, undefined when the key is absent. */
   hwPortId: string | undefined;
+  /** The value of `status:port_no` (the DPDK port id OVS-DPDK reports), undefined when absent. */
+  portNo: string | undefined;
   ofportRequest: number | undefined;
   /** Set when the row cannot be decoded: names the column and what was wrong (as decodeInterfaceRow). */
   error: string | undefined;
@@ -61,11 +67,12 @@ export interface InterfaceFields {
 export function readInterfaceRow(row: Row, out: InterfaceFields): void {
   const name = row.name;
   const type = Object.hasOwn(row, 'type') ? row.type : '';
-  const hw = hwPortIdOption(row);
+  const hw = mapValue(row, 'options', 'hw-port-id');
+  const portNo = mapValue(row, 'status', 'port_no');
   if (
     typeof name === 'string' && Object.hasOwn(row, 'name') &&
     typeof type === 'string' &&
-    hw !== BAD &&
+    hw !== BAD && portNo !== BAD &&
     isOptionalInteger(row, 'ofport_request') &&
     isOptionalInteger(row, 'ofport')
   ) {
@@ -73,6 +80,7 @@ export function readInterfaceRow(row: Row, out: InterfaceFields): void {
     out.name = name;
     out.type = type;
     out.hwPortId = hw;
+    out.portNo = portNo;
     out.ofportRequest = typeof ofportRequest === 'number' ? ofportRequest : undefined;
     out.error = undefined;
     return;
@@ -82,10 +90,12 @@ export function readInterfaceRow(row: Row, out: InterfaceFields): void {
   out.type = decoded.type;
   if (decoded.error !== undefined) {
     out.hwPortId = undefined;
+    out.portNo = undefined;
     out.ofportRequest = undefined;
     out.error = decoded.error;
   } else {
     out.hwPortId = Object.hasOwn(decoded.options, 'hw-port-id') ? decoded.options['hw-port-id'] : undefined;
+    out.portNo = Object.hasOwn(decoded.status, 'port_no') ? decoded.status.port_no : undefined;
     out.ofportRequest = decoded.ofportRequest;
     out.error = undefined;
   }
@@ -94,23 +104,23 @@ export function readInterfaceRow(row: Row, out: InterfaceFields): void {
 /** Marks a column that the quick path cannot read (decodeInterfaceRow decides). */
 const BAD = Symbol('bad');
 
-/** options:hw-port-id of a well-formed string map (the last one if repeated), undefined if absent, else BAD. */
-function hwPortIdOption(row: Row): string | undefined | typeof BAD {
-  if (!Object.hasOwn(row, 'options')) return undefined;
-  const datum = row.options;
+/** `column:key` of a well-formed string map (the last one if repeated), undefined if absent, else BAD. */
+function mapValue(row: Row, column: string, wanted: string): string | undefined | typeof BAD {
+  if (!Object.hasOwn(row, column)) return undefined;
+  const datum = row[column];
   if (!Array.isArray(datum) || datum.length !== 2 || datum[0] !== 'map') return BAD;
   const pairs: unknown = datum[1];
   if (!Array.isArray(pairs)) return BAD;
-  let hw: string | undefined;
+  let found: string | undefined;
   for (let i = 0; i < pairs.length; i++) {
     const pair: unknown = pairs[i];
     if (!Array.isArray(pair) || pair.length !== 2) return BAD;
     const key: unknown = pair[0];
     const value: unknown = pair[1];
     if (typeof key !== 'string' || typeof value !== 'string') return BAD;
-    if (key === 'hw-port-id') hw = value;
+    if (key === wanted) found = value;
   }
-  return hw;
+  return found;
 }
 
 /** True when `column` is absent, an empty set, or one safe integer given bare. */

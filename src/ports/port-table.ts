@@ -23,6 +23,13 @@ export interface PortEntry {
   /** The valid hw-port-id the interface asks for, whatever its state; null when absent or invalid. */
   readonly hwPortId: number | null;
   /**
+   * The interface's DPDK port id, from the `port_no` that OVS-DPDK writes into its status column;
+   * absent when unknown (then its rules go on the NIC port numbered by its hw-port-id). When it
+   * differs from the hw-port-id, rules are created on this port with a PORT item that remaps the
+   * input to the hw-port-id (DESIGN.md §1).
+   */
+  readonly dpdkPortId?: number;
+  /**
    * - ready: hwPortId -> odpPort is in hwLocalPortMap;
    * - disabled: no hw-port-id, or it is not honoured (type not offloadable, no datapath port; `reason` says);
    * - invalid: the hw-port-id value cannot be used (`reason` quotes it);
@@ -68,6 +75,7 @@ export class PortTable {
   private portsCache: readonly PortEntry[] | undefined;
   private mapCache: Readonly<Record<string, number>> | undefined;
   private reverseCache: ReadonlyMap<number, number> | undefined;
+  private dpdkCache: ReadonlyMap<number, number> | undefined;
   private portListSource: Deferred<ChunkedList<PortEntry>>;
   private changesSource: Deferred<readonly PortChange[]>;
 
@@ -154,6 +162,19 @@ export class PortTable {
       this.reverseCache = reverse;
     }
     return this.reverseCache.get(odpPort);
+  }
+
+  /**
+   * The DPDK port id of the ready interface on this odp port when its status gives one, else
+   * undefined. O(1) after an O(n) first call.
+   */
+  dpdkPortIdOf(odpPort: number): number | undefined {
+    if (this.dpdkCache === undefined) {
+      const byOdp = new Map<number, number>();
+      for (const e of this.ports) if (e.state === 'ready' && e.odpPort !== null && e.dpdkPortId !== undefined) byOdp.set(e.odpPort, e.dpdkPortId);
+      this.dpdkCache = byOdp;
+    }
+    return this.dpdkCache.get(odpPort);
   }
 
   /** The `ports/show` result, so that `JSON.stringify(table)` prints it. */

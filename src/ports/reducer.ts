@@ -70,6 +70,8 @@ interface Iface extends Claimant {
   error: string | undefined;
   ofportRequest: number | undefined;
   hw: HwPortIdResult;
+  /** The DPDK port id from status:port_no, null when absent or not a port id. */
+  dpdkPortId: number | null;
   /** The number the agent's allocator gave it (own numbering only). */
   ownOdp: number | null;
   /** The effective datapath port. */
@@ -123,7 +125,9 @@ export class PortsState {
   /** The input being applied (its per-item steps below read it). */
   private batch: Batch;
   /** Scratch space for decoding one row (no object per row). */
-  private readonly fields: InterfaceFields = { name: undefined, type: undefined, hwPortId: undefined, ofportRequest: undefined, error: undefined };
+  private readonly fields: InterfaceFields = {
+    name: undefined, type: undefined, hwPortId: undefined, portNo: undefined, ofportRequest: undefined, error: undefined,
+  };
 
   constructor(
     readonly config: PortsConfig,
@@ -229,7 +233,7 @@ export class PortsState {
     let iface = this.ifaces.get(change.uuid);
     if (iface === undefined) {
       iface = {
-        uuid: change.uuid, name: '', type: '', error: undefined, ofportRequest: undefined, hw: ABSENT,
+        uuid: change.uuid, name: '', type: '', error: undefined, ofportRequest: undefined, hw: ABSENT, dpdkPortId: null,
         ownOdp: null, odpPort: null, claim: undefined, slot: -1, entry: undefined, mark: 0, deleted: false,
       };
       this.ifaces.set(change.uuid, iface);
@@ -239,10 +243,12 @@ export class PortsState {
     if (decoded.error !== undefined) {
       iface.error = decoded.error;
       iface.hw = ABSENT;
+      iface.dpdkPortId = null;
     } else {
       iface.error = undefined;
       iface.ofportRequest = decoded.ofportRequest;
       iface.hw = parseHwPortId(decoded.hwPortId, this.config.maxHwPorts);
+      iface.dpdkPortId = parseDpdkPortId(decoded.portNo);
     }
     this.touch(batch, iface);
     if (this.allocator !== undefined) {
@@ -378,12 +384,11 @@ export class PortsState {
       }
     }
     const hwPortId = hw.status === 'enabled' ? hw.id : null;
-    const { name, type, uuid, odpPort } = iface;
-    return Object.freeze(
-      reason === undefined
-        ? { name, type, uuid, odpPort, hwPortId, state }
-        : { name, type, uuid, odpPort, hwPortId, state, reason },
-    );
+    const { name, type, uuid, odpPort, dpdkPortId } = iface;
+    const entry: { -readonly [K in keyof PortEntry]: PortEntry[K] } = { name, type, uuid, odpPort, hwPortId, state };
+    if (dpdkPortId !== null) entry.dpdkPortId = dpdkPortId;
+    if (reason !== undefined) entry.reason = reason;
+    return Object.freeze(entry);
   }
 
   private noOdpReason(iface: Iface): string {
@@ -408,6 +413,16 @@ export function reducePorts(state: PortsState, input: PortsInput): PortsState {
   return state.apply(input);
 }
 
+/**
+ * The DPDK port id of `status:port_no` (OVS-DPDK writes it for its dpdk interfaces): a decimal
+ * number 0..65535 (DPDK port ids are 16-bit); null when absent or anything else.
+ */
+function parseDpdkPortId(text: string | undefined): number | null {
+  if (text === undefined || !/^(0|[1-9]\d{0,4})$/.test(text)) return null;
+  const id = Number(text);
+  return id <= 0xffff ? id : null;
+}
+
 function sameEntry(a: PortEntry, b: PortEntry): boolean {
   return (
     a.name === b.name &&
@@ -415,6 +430,7 @@ function sameEntry(a: PortEntry, b: PortEntry): boolean {
     a.uuid === b.uuid &&
     a.odpPort === b.odpPort &&
     a.hwPortId === b.hwPortId &&
+    a.dpdkPortId === b.dpdkPortId &&
     a.state === b.state &&
     a.reason === b.reason
   );

@@ -29,6 +29,20 @@ test('ports/show: a table, then the map sorted by hw-port-id', (t) => {
   t.is(formatPortsShow({ ports: [], hwLocalPortMap: {} }), 'no interfaces\nhw_local_port_map: empty');
 });
 
+test('ports/show: a DPDK PORT column when an interface reports its DPDK port id', (t) => {
+  const text = formatPortsShow({
+    ports: [
+      { name: 'dpdk0', type: 'dpdk', uuid: 'a', odpPort: 1, hwPortId: 0, dpdkPortId: 2, state: 'ready' },
+      { name: 'p2', type: 'dpdk', uuid: 'c', odpPort: 2, hwPortId: 1, state: 'ready' },
+    ],
+    hwLocalPortMap: { '0': 1, '1': 2 },
+  });
+  t.is(
+    text.split('\n').slice(0, 3).join('\n'),
+    ['NAME   TYPE  ODP PORT  HW-PORT-ID  DPDK PORT  STATE  REASON', 'dpdk0  dpdk  1         0           2          ready', 'p2     dpdk  2         1           -          ready'].join('\n'),
+  );
+});
+
 test('agent/show: the mirror of ovs-vswitchd gets its own lines, with the last poll timings', (t) => {
   const text = formatAgentShow({
     version: '0.1.0',

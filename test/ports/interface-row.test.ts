@@ -6,7 +6,7 @@ import { readInterfaceRow, type InterfaceFields } from '../../src/ports/interfac
 test('decodes name, type, options and ofport_request', (t) => {
   t.deepEqual(
     decodeInterfaceRow({ name: 'dpdk0', type: 'dpdk', options: ['map', [['hw-port-id', '0'], ['dpdk-devargs', '0000:01:00.0']]], ofport_request: 3, ofport: 1 }),
-    { name: 'dpdk0', type: 'dpdk', options: { 'hw-port-id': '0', 'dpdk-devargs': '0000:01:00.0' }, ofportRequest: 3 },
+    { name: 'dpdk0', type: 'dpdk', options: { 'hw-port-id': '0', 'dpdk-devargs': '0000:01:00.0' }, status: {}, ofportRequest: 3 },
   );
 });
 
@@ -15,9 +15,13 @@ test('empty optional columns and missing columns other than name take defaults',
     name: 'br0',
     type: '',
     options: {},
+    status: {},
     ofportRequest: undefined,
   });
-  t.deepEqual(decodeInterfaceRow({ name: 'p1' }), { name: 'p1', type: '', options: {}, ofportRequest: undefined });
+  t.deepEqual(decodeInterfaceRow({ name: 'p1' }), { name: 'p1', type: '', options: {}, status: {}, ofportRequest: undefined });
+  t.deepEqual(decodeInterfaceRow({ name: 'dpdk1', status: ['map', [['driver_name', 'net_ice'], ['port_no', '3']]] }), {
+    name: 'dpdk1', type: '', options: {}, status: { driver_name: 'net_ice', port_no: '3' }, ofportRequest: undefined,
+  });
 });
 
 const malformed: [string, Record<string, unknown>, RegExp, string | undefined][] = [
@@ -27,6 +31,7 @@ const malformed: [string, Record<string, unknown>, RegExp, string | undefined][]
   ['type not a string', { name: 'x', type: true }, /^column type: expected a string, got true$/, 'x'],
   ['options not a map', { name: 'x', options: ['set', []] }, /^column options: expected an OVSDB map/, 'x'],
   ['options with a non-string value', { name: 'x', options: ['map', [['hw-port-id', 1]]] }, /^column options: expected a string map/, 'x'],
+  ['status not a map', { name: 'x', status: 'up' }, /^column status: expected an OVSDB map/, 'x'],
   ['ofport_request not an integer', { name: 'x', ofport_request: 'one' }, /^column ofport_request: expected an integer, got "one"$/, 'x'],
   ['ofport_request with two values', { name: 'x', ofport_request: ['set', [1, 2]] }, /^column ofport_request: expected at most one value/, 'x'],
   ['ofport a fraction', { name: 'x', ofport: 1.5 }, /^column ofport: expected an integer, got 1.5$/, 'x'],
@@ -42,12 +47,19 @@ for (const [title, row, message, name] of malformed) {
 /** What readInterfaceRow must give: decodeInterfaceRow's result, reduced to the fields the port table reads. */
 function expectedFields(row: Record<string, unknown>): InterfaceFields {
   const d = decodeInterfaceRow(row);
-  if (d.error !== undefined) return { name: d.name, type: d.type, hwPortId: undefined, ofportRequest: undefined, error: d.error };
-  return { name: d.name, type: d.type, hwPortId: Object.hasOwn(d.options, 'hw-port-id') ? d.options['hw-port-id'] : undefined, ofportRequest: d.ofportRequest, error: undefined };
+  if (d.error !== undefined) return { name: d.name, type: d.type, hwPortId: undefined, portNo: undefined, ofportRequest: undefined, error: d.error };
+  return {
+    name: d.name,
+    type: d.type,
+    hwPortId: Object.hasOwn(d.options, 'hw-port-id') ? d.options['hw-port-id'] : undefined,
+    portNo: Object.hasOwn(d.status, 'port_no') ? d.status.port_no : undefined,
+    ofportRequest: d.ofportRequest,
+    error: undefined,
+  };
 }
 
 function read(row: Record<string, unknown>): InterfaceFields {
-  const out: InterfaceFields = { name: 'stale', type: 'stale', hwPortId: 'stale', ofportRequest: -1, error: 'stale' };
+  const out: InterfaceFields = { name: 'stale', type: 'stale', hwPortId: 'stale', portNo: 'stale', ofportRequest: -1, error: 'stale' };
   readInterfaceRow(row, out);
   return out;
 }
@@ -57,6 +69,7 @@ test('readInterfaceRow reads well-formed rows (and every malformed example) exac
     { name: 'dpdk0', type: 'dpdk', options: ['map', [['dpdk-devargs', 'x'], ['hw-port-id', '0']]], ofport_request: 3, ofport: ['set', []] },
     { name: 'p1' },
     { name: 'p1', options: ['map', [['hw-port-id', '1'], ['hw-port-id', '2']]] },
+    { name: 'dpdk1', options: ['map', [['hw-port-id', '1']]], status: ['map', [['port_no', '4'], ['numa_id', '0']]] },
     { name: ['uuid', '00000000-0000-0000-0000-000000000001'], ofport_request: ['set', [4]] },
     ...malformed.map(([, row]) => row),
   ];
@@ -64,11 +77,11 @@ test('readInterfaceRow reads well-formed rows (and every malformed example) exac
 });
 
 test('property: readInterfaceRow agrees with decodeInterfaceRow on arbitrary rows', (t) => {
-  const atom = fc.oneof(fc.constantFrom('dpdk', '', 'hw-port-id', '7', 'x'), fc.integer({ min: -2, max: 70000 }), fc.double(), fc.boolean(), fc.constant(['uuid', '00000000-0000-0000-0000-000000000002']));
+  const atom = fc.oneof(fc.constantFrom('dpdk', '', 'hw-port-id', 'port_no', '7', 'x'), fc.integer({ min: -2, max: 70000 }), fc.double(), fc.boolean(), fc.constant(['uuid', '00000000-0000-0000-0000-000000000002']));
   const datum = fc.oneof(atom, fc.tuple(fc.constant('set'), fc.array(atom, { maxLength: 2 })), fc.tuple(fc.constant('map'), fc.array(fc.tuple(atom, atom), { maxLength: 3 })), fc.constant(null));
-  const row = fc.record({ name: datum, type: datum, options: datum, ofport_request: datum, ofport: datum }, { requiredKeys: [] });
+  const row = fc.record({ name: datum, type: datum, options: datum, status: datum, ofport_request: datum, ofport: datum }, { requiredKeys: [] });
   const same = (a: InterfaceFields, b: InterfaceFields): boolean =>
-    a.name === b.name && a.type === b.type && a.hwPortId === b.hwPortId && a.ofportRequest === b.ofportRequest && a.error === b.error;
+    a.name === b.name && a.type === b.type && a.hwPortId === b.hwPortId && a.portNo === b.portNo && a.ofportRequest === b.ofportRequest && a.error === b.error;
   fc.assert(fc.property(row, (r) => same(read(r), expectedFields(r))), { numRuns: 2000 });
   t.pass();
 });

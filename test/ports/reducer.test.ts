@@ -21,6 +21,27 @@ test('valid hw-port-id: ready, with a map entry; the table is the ports/show res
   });
 });
 
+test('status:port_no (the DPDK port id OVS-DPDK reports) is the entry\'s dpdkPortId; anything but 0..65535 is left out', (t) => {
+  const s = apply(state(), [
+    initial('u0', { name: 'dpdk0', hw: '0', status: { port_no: '5', driver_name: 'net_ice' } }),
+    initial('u1', { name: 'dpdk1', hw: '1', status: { port_no: '65536' } }),
+    initial('u2', { name: 'dpdk2', hw: '2', status: { port_no: '01' } }),
+    initial('u3', { name: 'dpdk3', status: { port_no: '7' } }),
+  ]);
+  t.deepEqual(s.table.ports.map((p) => [p.name, p.dpdkPortId]), [['dpdk0', 5], ['dpdk1', undefined], ['dpdk2', undefined], ['dpdk3', 7]]);
+  t.false(Object.hasOwn(s.table.ports[1], 'dpdkPortId'));
+  // Only ready interfaces have one for the engine.
+  t.is(s.table.dpdkPortIdOf(1), 5);
+  t.is(s.table.dpdkPortIdOf(2), undefined);
+  t.is(s.table.dpdkPortIdOf(4), undefined);
+  // A change of port_no alone is a change of the entry.
+  const before = s.table;
+  apply(s, [modify('u0', { name: 'dpdk0', hw: '0', status: { port_no: '6' } })]);
+  t.not(s.table, before);
+  t.deepEqual(s.table.changes.map((c) => [c.before?.dpdkPortId, c.after?.dpdkPortId]), [[5, 6]]);
+  t.is(s.table.dpdkPortIdOf(1), 6);
+});
+
 test('absent hw-port-id: disabled, no reason, no map entry', (t) => {
   const s = apply(state(), [initial('u0', { name: 'dpdk0' })]);
   t.deepEqual(s.table.ports, [{ name: 'dpdk0', type: 'dpdk', uuid: 'u0', odpPort: 1, hwPortId: null, state: 'disabled' }]);

@@ -13,18 +13,22 @@ export interface IfaceSpec {
   ofportRequest?: number;
   /** Other options. */
   options?: Record<string, string>;
+  /** The status column (OVS-DPDK's port_no, ...); omitted when undefined. */
+  status?: Record<string, string>;
 }
 
 export function ifaceRow(spec: IfaceSpec): Row {
   const options: [string, string][] = Object.entries(spec.options ?? {});
   if (spec.hw !== undefined) options.push(['hw-port-id', spec.hw]);
-  return {
+  const row: Row = {
     name: spec.name,
     type: spec.type ?? 'dpdk',
     options: ['map', options],
     ofport_request: spec.ofportRequest === undefined ? ['set', []] : spec.ofportRequest,
     ofport: ['set', []],
   };
+  if (spec.status !== undefined) row.status = ['map', Object.entries(spec.status)];
+  return row;
 }
 
 export function change(event: RowEvent, uuid: string, spec: IfaceSpec): RowChange {
