@@ -46,7 +46,7 @@ import { hrUs, LatencyTracker } from './latency';
 import { AttemptList } from './attempt-list';
 import { HandleIndex } from './handle-index';
 import { injectFrames } from './packet-path';
-import { nicReason, outcomeOf } from './put-outcome';
+import { nicReason, outcomeOf, refusedVariantOf } from './put-outcome';
 import { StatsSweep } from './stats-sweep';
 import { WaitQueue } from './wait-queue';
 
@@ -546,6 +546,12 @@ export class OffloadEngine {
     if (rec.state === 'offloaded' && rec.variant !== undefined) {
       const rule = this.ruleOf(rec);
       if (rule) view.rule = renderTestpmd(rec.device, rule);
+    } else if (rec.state === 'software') {
+      // A flow the NIC refused: the rule of the last variant it refused, to replay in testpmd
+      // (its mark carries flow_id 0: the flow holds none now).
+      const refused = refusedVariantOf(rec.reason);
+      const tr = refused === undefined ? undefined : translateFlow(this.parse(rec), this.ports, this.translateOpts(0));
+      if (refused !== undefined && tr?.ok === true) view.rule = renderTestpmd(tr.rule.attr.port, withVariant(tr.rule, VARIANTS[refused]));
     }
     return view;
   }

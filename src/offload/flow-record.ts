@@ -203,7 +203,10 @@ export interface FlowView {
   device?: number;
   /** The trial variant that succeeded. */
   variant?: VariantName;
-  /** The rule as testpmd text (flow/get only). */
+  /**
+   * The rule as testpmd text (flow/get only): the rule on the NIC; for a flow the NIC refused, the
+   * last variant it refused, under the current port map, with flow_id 0 in its mark.
+   */
   rule?: string;
   stats: FlowStatsView;
 }

@@ -2,7 +2,7 @@
  * What put() reports of a flow: the outcome object of a record, and the reason text of a flow
  * the NIC refused in every variant. Pure functions of their arguments.
  */
-import type { ActionVariant } from '../flows/translate/variants';
+import { VARIANTS, type ActionVariant, type VariantName } from '../flows/translate/variants';
 import type { RteFlowError } from '../native/errors';
 import type { PutOutcome } from './engine-types';
 import type { FlowRecord } from './flow-record';
@@ -30,4 +30,15 @@ export function outcomeOf(rec: FlowRecord): PutOutcome {
 export function nicReason(err: RteFlowError | undefined, variant: ActionVariant): string {
   if (!err) return `refused by the NIC (variant ${variant.name})`;
   return `refused by the NIC: ${err.message} (${err.type}, ${err.errnoName}; last variant ${variant.name})`;
+}
+
+/**
+ * The variant named by a reason {@link nicReason} wrote (the last one the NIC refused), so that
+ * flow/get can show that rule without a field per record; undefined for any other reason.
+ */
+export function refusedVariantOf(reason: string | undefined): VariantName | undefined {
+  if (reason === undefined || !reason.startsWith('refused by the NIC')) return undefined;
+  const m = /(?:; last variant|\(variant) ([a-z+]+)\)$/.exec(reason);
+  const name = m?.[1];
+  return name !== undefined && Object.hasOwn(VARIANTS, name) ? (name as VariantName) : undefined;
 }
