@@ -7,8 +7,9 @@ import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { ControlError } from '../../src/control/errors';
-import type { FlowPutResult, PacketInjectResult } from '../../src/control/api-types';
+import type { FlowPutResult, PacketInjectResult, PortState } from '../../src/control/api-types';
 import type { FlowView, OffloadStats } from '../../src/offload';
 import { parsePcap, writePcap } from '../../src/offload';
 import { startOvsdbServer, type OvsdbServer } from '../../src/sandbox/ovsdb-server';
@@ -22,13 +23,14 @@ const STATS_INTERVAL_MS = 200;
 
 async function setup(t: ExecutionContext, agentArgs: string[] = []): Promise<{ server: OvsdbServer; agent: AgentProcess }> {
   const server = await startOvsdbServer();
+  // Teardowns run last first: the agent stops before the server, and a server whose agent failed to start is destroyed too.
+  t.teardown(() => server.destroy());
   await server.vsctl('add-br', 'br0', '--', 'set', 'bridge', 'br0', 'datapath_type=netdev',
     '--', 'add-port', 'br0', 'dpdk0', '--', 'set', 'interface', 'dpdk0', 'type=dpdk', 'ofport_request=1', 'options:hw-port-id=0',
     '--', 'add-port', 'br0', 'dpdk1', '--', 'set', 'interface', 'dpdk1', 'type=dpdk', 'ofport_request=2', 'options:hw-port-id=1');
   const agent = await AgentProcess.start(server.remote, server.dir, ['--stats-interval', String(STATS_INTERVAL_MS), ...agentArgs]);
   t.teardown(async () => {
     await agent.stop();
-    await server.destroy();
   });
   await agent.waitForPorts('dpdk0 and dpdk1 ready', (r) => JSON.stringify(r.hwLocalPortMap) === JSON.stringify({ 0: 1, 1: 2 }));
   return { server, agent };
@@ -122,36 +124,210 @@ test('pcap injection, flow/put --file, flush, and errors through ovs-hwol-ctl', 
   t.is(await ctl(agent, 'flow/dump'), 'no flows\n');
 });
 
+/** A flow of the port-change tests, with a frame that hits it and nothing else. */
+interface PortFlow {
+  ufid: string;
+  match: string;
+  actions: string;
+  /** The interface its in_port names. */
+  inPort: string;
+  /** Its output odp port. */
+  outPort: number;
+  frame: Uint8Array;
+}
+
+/** dpdk0 -> dpdk1 (the original example) and dpdk1 -> dpdk0. */
+const PORT_FLOWS: readonly PortFlow[] = [
+  { ufid: UFID, match: MATCH, actions: '2', inPort: 'dpdk0', outPort: 2, frame: udpFrame({ src: '192.168.1.2', dst: '192.168.1.8', sport: 10025, dport: 10026 }) },
+  {
+    ufid: '3de117b4-df58-4ca7-a3da-f84eb3479ea0',
+    match: 'in_port(2),eth_type(0x0800),ipv4(src=192.168.1.8,dst=192.168.1.2,proto=17),udp(src=10026,dst=10025)',
+    actions: '1',
+    inPort: 'dpdk1',
+    outPort: 1,
+    frame: udpFrame({ src: '192.168.1.8', dst: '192.168.1.2', sport: 10026, dport: 10025 }),
+  },
+];
+
+/** A flow offloaded on NIC port `device` with mark (flow_id << 16) | markPort, or in software for `reason`. */
+type FlowExpectation = { state: 'offloaded'; device: number; markPort: number } | { state: 'software'; reason: string };
+
+/** What the agent must show after one OVSDB change. */
+interface StepExpectation {
+  /** Every interface of ports/show, by name (br0's internal interface included). */
+  ports: Record<string, { state: PortState; hwPortId: number | null; reason?: string }>;
+  hwLocalPortMap: Record<string, number>;
+  /** By the index of the flow in PORT_FLOWS. */
+  flows: readonly FlowExpectation[];
+  /** offload/stats `devices`. */
+  devices: Record<string, { offloaded: number }>;
+}
+
+interface Observation {
+  ports: StepExpectation['ports'];
+  hwLocalPortMap: Record<string, number>;
+  flows: FlowView[];
+}
+
+async function observe(agent: AgentProcess): Promise<Observation> {
+  const shown = await agent.ports();
+  const ports: StepExpectation['ports'] = {};
+  for (const p of shown.ports) ports[p.name] = p.reason === undefined ? { state: p.state, hwPortId: p.hwPortId } : { state: p.state, hwPortId: p.hwPortId, reason: p.reason };
+  const flows = await Promise.all(PORT_FLOWS.map((f) => agent.call<FlowView>('flow/get', { ufid: f.ufid })));
+  return { ports, hwLocalPortMap: shown.hwLocalPortMap, flows };
+}
+
+function flowReached(view: FlowView, want: FlowExpectation): boolean {
+  if (want.state === 'software') return view.state === 'software' && view.reason === want.reason;
+  return view.state === 'offloaded' && view.device === want.device && view.flowId !== undefined && view.mark === view.flowId * 65536 + want.markPort;
+}
+
+function reached(obs: Observation, want: StepExpectation): boolean {
+  return isDeepStrictEqual(obs.ports, want.ports)
+    && isDeepStrictEqual(obs.hwLocalPortMap, want.hwLocalPortMap)
+    && want.flows.every((f, i) => flowReached(obs.flows[i], f));
+}
+
+/**
+ * Waits until ports/show and flow/get show `want` (the agent applies an OVSDB change
+ * asynchronously), then checks offload/stats and what the NIC does: the frame of each flow,
+ * injected on every interface with a hw-port-id, hits (marked with the flow's mark and steered to
+ * its output port) exactly on the interface of its in_port when the flow is offloaded, and misses
+ * everywhere else. A rule left behind on the NIC after a port change, or a rule missing, fails.
+ */
+async function checkStep(t: ExecutionContext, agent: AgentProcess, what: string, want: StepExpectation): Promise<void> {
+  let last: Observation | undefined;
+  const obs = await waitFor(what, async () => {
+    last = await observe(agent);
+    return reached(last, want) ? last : undefined;
+  }).catch((err: Error) => {
+    throw new Error(`${err.message}; last seen: ${JSON.stringify(last, (k, v: unknown) => (k === 'stats' || k === 'rule' ? undefined : v))}`);
+  });
+  t.deepEqual(obs.ports, want.ports, `${what}: ports/show`);
+
+  const stats = await agent.call<OffloadStats>('offload/stats');
+  t.deepEqual(stats.devices, want.devices, `${what}: offload/stats devices`);
+  const offloaded = want.flows.filter((f) => f.state === 'offloaded').length;
+  t.deepEqual([stats.flows.offloaded, stats.flows.software], [offloaded, want.flows.length - offloaded], `${what}: offload/stats flows`);
+
+  const frames = PORT_FLOWS.map((f) => hex(f.frame));
+  for (const [name, port] of Object.entries(want.ports)) {
+    if (port.state !== 'ready') {
+      const err = await t.throwsAsync(agent.call('packet/inject', { port: name, frames }), { instanceOf: ControlError }, `${what}: ${name} is not on the NIC`);
+      t.regex(err?.message ?? '', /has no hw-port-id: its packets do not go through the NIC/);
+      continue;
+    }
+    const expected = PORT_FLOWS.map((f, i) => {
+      const w = want.flows[i];
+      if (w.state !== 'offloaded' || f.inPort !== name) return { hit: false };
+      t.is(w.device, port.hwPortId ?? -1, `${what}: the expectation puts ${f.ufid} on ${name}'s NIC port`);
+      return { hit: true, ufid: f.ufid, mark: (obs.flows[i].flowId ?? -1) * 65536 + w.markPort, outPort: f.outPort };
+    });
+    const inj = await agent.call<PacketInjectResult>('packet/inject', { port: name, frames });
+    t.deepEqual(inj.packets, expected, `${what}: frames received on ${name} (NIC port ${String(port.hwPortId)})`);
+  }
+}
+
+async function putPortFlows(t: ExecutionContext, agent: AgentProcess): Promise<void> {
+  const put = await agent.call<FlowPutResult>('flow/put', { flows: PORT_FLOWS.map(({ ufid, match, actions }) => ({ ufid, match, actions })) });
+  t.deepEqual(put.flows.map((f) => f.state), ['offloaded', 'offloaded']);
+}
+
+/** The bridge's internal interface: never offloaded. */
+const BR0 = { state: 'disabled', hwPortId: null } as const;
+
+const READY_BOTH: StepExpectation = {
+  ports: { br0: BR0, dpdk0: { state: 'ready', hwPortId: 0 }, dpdk1: { state: 'ready', hwPortId: 1 } },
+  hwLocalPortMap: { 0: 1, 1: 2 },
+  flows: [{ state: 'offloaded', device: 0, markPort: 1 }, { state: 'offloaded', device: 1, markPort: 0 }],
+  devices: { 0: { offloaded: 1 }, 1: { offloaded: 1 } },
+};
+
 test('port changes in OVSDB: loss, gain, move and deletion keep the NIC equal to the table', async (t) => {
   const { server, agent } = await setup(t);
-  await agent.call('flow/put', { flows: [{ ufid: UFID, match: MATCH, actions: '2' }] });
-  const state = async (): Promise<FlowView> => agent.call<FlowView>('flow/get', { ufid: UFID });
-  const devices = async (): Promise<Record<string, { offloaded: number }>> => (await agent.call<OffloadStats>('offload/stats')).devices;
+  await putPortFlows(t, agent);
+  await checkStep(t, agent, 'both flows offloaded', READY_BOTH);
 
   await server.vsctl('remove', 'interface', 'dpdk0', 'options', 'hw-port-id');
-  const lost = await waitFor('the flow back in software', async () => ((await state()).state === 'software' ? state() : undefined));
-  t.is(lost.reason, 'in_port 1 has no hw-port-id');
-  t.deepEqual(await devices(), {});
+  await checkStep(t, agent, 'dpdk0 lost its hw-port-id', {
+    ports: { br0: BR0, dpdk0: { state: 'disabled', hwPortId: null }, dpdk1: { state: 'ready', hwPortId: 1 } },
+    hwLocalPortMap: { 1: 2 },
+    flows: [{ state: 'software', reason: 'in_port 1 has no hw-port-id' }, { state: 'offloaded', device: 1, markPort: 0x8000 | 1 }],
+    devices: { 1: { offloaded: 1 } },
+  });
 
   await server.vsctl('set', 'interface', 'dpdk0', 'options:hw-port-id=2');
-  const gained = await waitFor('the flow offloaded on device 2', async () => {
-    const f = await state();
-    return f.state === 'offloaded' && f.device === 2 ? f : undefined;
+  await checkStep(t, agent, 'dpdk0 gained hw-port-id 2', {
+    ports: { br0: BR0, dpdk0: { state: 'ready', hwPortId: 2 }, dpdk1: { state: 'ready', hwPortId: 1 } },
+    hwLocalPortMap: { 1: 2, 2: 1 },
+    flows: [{ state: 'offloaded', device: 2, markPort: 1 }, { state: 'offloaded', device: 1, markPort: 2 }],
+    devices: { 1: { offloaded: 1 }, 2: { offloaded: 1 } },
   });
-  t.is(gained.mark, (gained.flowId ?? -1) * 65536 + 1);
-  t.deepEqual(await devices(), { 2: { offloaded: 1 } });
 
   await server.vsctl('set', 'interface', 'dpdk1', 'options:hw-port-id=3');
-  const moved = await waitFor('the mark rebuilt for output hw-port-id 3', async () => {
-    const f = await state();
-    return f.mark === (f.flowId ?? -1) * 65536 + 3 ? f : undefined;
+  await checkStep(t, agent, 'dpdk1 moved to hw-port-id 3', {
+    ports: { br0: BR0, dpdk0: { state: 'ready', hwPortId: 2 }, dpdk1: { state: 'ready', hwPortId: 3 } },
+    hwLocalPortMap: { 2: 1, 3: 2 },
+    flows: [{ state: 'offloaded', device: 2, markPort: 3 }, { state: 'offloaded', device: 3, markPort: 2 }],
+    devices: { 2: { offloaded: 1 }, 3: { offloaded: 1 } },
   });
-  t.is(moved.state, 'offloaded');
 
   await server.vsctl('del-port', 'br0', 'dpdk0');
-  const deleted = await waitFor('the flow in software after dpdk0 is deleted', async () => ((await state()).state === 'software' ? state() : undefined));
-  t.regex(deleted.reason ?? '', /in_port 1/);
-  t.deepEqual(await devices(), {});
+  await checkStep(t, agent, 'dpdk0 deleted', {
+    ports: { br0: BR0, dpdk1: { state: 'ready', hwPortId: 3 } },
+    hwLocalPortMap: { 3: 2 },
+    flows: [{ state: 'software', reason: 'in_port 1 has no hw-port-id' }, { state: 'offloaded', device: 3, markPort: 0x8000 | 1 }],
+    devices: { 3: { offloaded: 1 } },
+  });
+
+  // No rule of dpdk0's flow is left anywhere on the NIC (the soft NIC has ports 0..3): dpdk1,
+  // and with it its flow, visits every other NIC port, where dpdk0's frame must miss.
+  for (const hw of [0, 1, 2]) {
+    await server.vsctl('set', 'interface', 'dpdk1', `options:hw-port-id=${hw}`);
+    await checkStep(t, agent, `dpdk1 moved to hw-port-id ${hw}`, {
+      ports: { br0: BR0, dpdk1: { state: 'ready', hwPortId: hw } },
+      hwLocalPortMap: { [hw]: 2 },
+      flows: [{ state: 'software', reason: 'in_port 1 has no hw-port-id' }, { state: 'offloaded', device: hw, markPort: 0x8000 | 1 }],
+      devices: { [hw]: { offloaded: 1 } },
+    });
+  }
+});
+
+test('port changes in OVSDB: a hw-port-id conflict keeps the holder, and the claimant takes over when it lets go', async (t) => {
+  const { server, agent } = await setup(t);
+  await putPortFlows(t, agent);
+  await checkStep(t, agent, 'both flows offloaded', READY_BOTH);
+
+  // An operator gives dpdk1 the id dpdk0 holds: dpdk0 keeps it, dpdk1 waits in conflict and its
+  // flow goes back to software; dpdk0's flow now outputs to a port without a hw-port-id.
+  await server.vsctl('set', 'interface', 'dpdk1', 'options:hw-port-id=0');
+  await checkStep(t, agent, 'dpdk1 claims hw-port-id 0, held by dpdk0', {
+    ports: { br0: BR0, dpdk0: { state: 'ready', hwPortId: 0 }, dpdk1: { state: 'conflict', hwPortId: 0, reason: 'hw-port-id 0 is held by dpdk0' } },
+    hwLocalPortMap: { 0: 1 },
+    flows: [{ state: 'offloaded', device: 0, markPort: 0x8000 | 2 }, { state: 'software', reason: 'in_port 2 has no hw-port-id' }],
+    devices: { 0: { offloaded: 1 } },
+  });
+  await agent.waitForLog(/interface dpdk1: hw-port-id 0 is held by dpdk0/);
+
+  // The holder lets go: the waiting claimant takes the id over, on the same NIC port.
+  await server.vsctl('remove', 'interface', 'dpdk0', 'options', 'hw-port-id');
+  await checkStep(t, agent, 'dpdk0 let go of hw-port-id 0, dpdk1 took it over', {
+    ports: { br0: BR0, dpdk0: { state: 'disabled', hwPortId: null }, dpdk1: { state: 'ready', hwPortId: 0 } },
+    hwLocalPortMap: { 0: 2 },
+    flows: [{ state: 'software', reason: 'in_port 1 has no hw-port-id' }, { state: 'offloaded', device: 0, markPort: 0x8000 | 1 }],
+    devices: { 0: { offloaded: 1 } },
+  });
+  await agent.waitForLog(/HW OFFLOAD ready on device \(dpdk1\) : hw-port-id <-> odp-port-id 0 <-> 2/);
+
+  // dpdk0 takes the id dpdk1 had at first: frames on NIC port 1 now show whether dpdk1's first
+  // rule, which its conflict had to remove, is still there.
+  await server.vsctl('set', 'interface', 'dpdk0', 'options:hw-port-id=1');
+  await checkStep(t, agent, 'dpdk0 took hw-port-id 1', {
+    ports: { br0: BR0, dpdk0: { state: 'ready', hwPortId: 1 }, dpdk1: { state: 'ready', hwPortId: 0 } },
+    hwLocalPortMap: { 0: 2, 1: 1 },
+    flows: [{ state: 'offloaded', device: 1, markPort: 0 }, { state: 'offloaded', device: 0, markPort: 1 }],
+    devices: { 0: { offloaded: 1 }, 1: { offloaded: 1 } },
+  });
 });
 
 test('a bad backend profile stops the agent at start with a clear message', async (t) => {

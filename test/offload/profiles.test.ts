@@ -3,6 +3,7 @@
  * which variant succeeded, statistics from the NIC or from software, reasons for the rest.
  */
 import test from 'ava';
+import type { NicProfile } from '../../src/native/profile';
 import { SoftNicBackend } from '../../src/native/soft-backend';
 import type { VariantName } from '../../src/flows/translate';
 import { OffloadEngine, type FlowState } from '../../src/offload';
@@ -108,4 +109,85 @@ test('the variant that worked is learned per device and tried first', (t) => {
   const a = engine.stats().attempts;
   t.deepEqual([a.plain.tried, a.queue.tried, a.queue.succeeded], [1, 3, 3], 'plain failed once, then queue was tried first');
   nic.close();
+});
+
+/**
+ * A NIC that counts but takes MARK only with a fate action (QUEUE or RSS), like several PMDs whose
+ * mark is set by the Rx queue logic: the full profile with markNeedsQueue. On it, the first
+ * variant (COUNT, no QUEUE) is refused and the second (COUNT + QUEUE 0) is the one that works.
+ */
+const COUNT_QUEUE_NIC: NicProfile = {
+  name: 'countqueue',
+  description: 'test profile: every item and field, COUNT, but MARK only with QUEUE or RSS',
+  ports: 4,
+  queues: 16,
+  maxRules: 65536,
+  maxMark: 0xffffffff,
+  priorities: 16,
+  groups: 1,
+  egress: false,
+  transfer: false,
+  maskPolicy: 'any',
+  markNeedsQueue: true,
+  items: { PORT: '*', ETH: '*', VLAN: '*', IPV4: '*', IPV6: '*', ICMP: '*', ICMP6: '*', UDP: '*', TCP: '*', SCTP: '*' },
+  actions: ['MARK', 'COUNT', 'QUEUE', 'DROP', 'RSS'],
+};
+
+/** offload/stats attempts as variant -> [tried, succeeded, failed]. */
+function attemptTable(engine: OffloadEngine): Record<string, [number, number, number]> {
+  return Object.fromEntries(Object.entries(engine.stats().attempts).map(([k, c]) => [k, [c.tried, c.succeeded, c.failed]]));
+}
+
+test('a NIC that counts but needs QUEUE with MARK: count is refused, count+queue is learned per device, statistics come from the NIC', (t) => {
+  const nic = new SoftNicBackend(COUNT_QUEUE_NIC);
+  t.teardown(() => nic.close());
+  const engine = new OffloadEngine({ backend: nic, ports: portMap({ 1: 0, 2: 1 }) });
+
+  // Device 0, nothing learned yet: count (refused), then count+queue.
+  const first = { ufid: '00000000-0000-4000-8000-000000000011', match: udpMatch(1), actions: '2' };
+  t.is(engine.put([first])[0].state, 'offloaded');
+  const f = engine.get(first.ufid);
+  t.is(f.variant, 'count+queue');
+  t.is(f.device, 0);
+  t.is(f.mark, (f.flowId ?? -1) * 65536 + 1);
+  t.true(f.rule?.endsWith(` / end actions count / mark id ${f.mark ?? -1} / queue index 0 / end`), f.rule);
+  t.deepEqual(attemptTable(engine), { count: [1, 0, 1], 'count+queue': [1, 1, 0], queue: [0, 0, 0], plain: [0, 0, 0] });
+  t.deepEqual(engine.stats().learnedVariants, { 0: 'count+queue' });
+
+  // Device 0 again: count+queue first, count not tried.
+  engine.put([{ match: udpMatch(2), actions: '2' }]);
+  t.deepEqual(attemptTable(engine), { count: [1, 0, 1], 'count+queue': [2, 2, 0], queue: [0, 0, 0], plain: [0, 0, 0] });
+
+  // Device 1 has learned nothing: count, then count+queue, again.
+  const other = { ufid: '00000000-0000-4000-8000-000000000012', match: udpMatch(3, 2), actions: '1' };
+  engine.put([other]);
+  t.is(engine.get(other.ufid).variant, 'count+queue');
+  t.deepEqual(attemptTable(engine), { count: [2, 0, 2], 'count+queue': [3, 3, 0], queue: [0, 0, 0], plain: [0, 0, 0] });
+  t.deepEqual(engine.stats().learnedVariants, { 0: 'count+queue', 1: 'count+queue' });
+
+  // A batch on both learned devices: one count+queue attempt per flow, nothing refused.
+  engine.put([{ match: udpMatch(4), actions: '2' }, { match: udpMatch(5, 2), actions: '1' }, { match: udpMatch(6), actions: '2' }]);
+  t.deepEqual(attemptTable(engine), { count: [2, 0, 2], 'count+queue': [6, 6, 0], queue: [0, 0, 0], plain: [0, 0, 0] });
+  t.deepEqual(engine.stats().flows, { total: 6, offloaded: 6, software: 0, pending: 0 });
+  t.true(engine.dump('offloaded').every((v) => v.variant === 'count+queue'));
+  assertNicMatchesTable(t, engine, nic);
+
+  // The rules count: hits show up at the next sweep, from the NIC's counters, not from software.
+  const hit = udpMatchFrame(1, 60);
+  const inj = engine.inject(1, [hit, udpMatchFrame(3), hit]);
+  t.deepEqual(inj.packets, [
+    { hit: true, ufid: first.ufid, mark: f.mark, outPort: 2 },
+    { hit: false },
+    { hit: true, ufid: first.ufid, mark: f.mark, outPort: 2 },
+  ]);
+  const onOther = engine.inject(2, [udpMatchFrame(3)]);
+  t.deepEqual(onOther.packets.map((p) => [p.hit, p.ufid, p.outPort]), [[true, other.ufid, 1]]);
+  t.is(engine.get(first.ufid).stats.packets, 0, 'not counted in software');
+  t.true(engine.sweep() >= 6, 'every count+queue rule is queried');
+  const stats = engine.get(first.ufid).stats;
+  t.is(stats.source, 'hw');
+  t.deepEqual([stats.packets, stats.bytes], [2, 2 * hit.length]);
+  t.deepEqual(stats.hw, { packets: 2, bytes: 2 * hit.length });
+  t.deepEqual(stats.sw, { packets: 0, bytes: 0 });
+  t.is(engine.get(other.ufid).stats.hw.packets, 1);
 });
