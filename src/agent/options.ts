@@ -4,6 +4,7 @@
  * `parseAgentOptions` never exits or prints: it returns the options or throws `UsageError` with a
  * message naming the offending option and value; main.ts turns that into exit status 2.
  */
+import path from 'node:path';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log';
 
 export const DEFAULT_DB = 'unix:/var/run/openvswitch/db.sock';
@@ -56,7 +57,8 @@ Options:
                             (default ${DEFAULT_CTL_SOCKET})
   --backend soft[:PROFILE] | dpdk
                             rte_flow backend: the software NIC model with a capability profile
-                            (full, xl710, nocount, nomark), or real DPDK (default soft:full)
+                            (full, xl710, nocount, nomark, or a profile file FILE.json shaped
+                            like schema/nic-profiles/*.json), or real DPDK (default soft:full)
   --dpdk-args "EAL ARGS"    EAL arguments for the dpdk backend
   --flow-source api | vswitchd:CTL_PATH
                             where megaflows come from: the control API (flow/put, flow/del), or a
@@ -89,11 +91,18 @@ function parseInteger(option: string, text: string, min: number, max: number): n
   return value;
 }
 
+/**
+ * `dpdk`, `soft` (the full profile), `soft:NAME` (a shipped profile) or `soft:FILE` (a profile
+ * document: a path with a `/` or ending in `.json`, made absolute here so logs name it fully).
+ */
 function parseBackend(text: string): BackendOption {
   if (text === 'dpdk') return { kind: 'dpdk' };
-  const m = /^soft(?::([\w-]+))?$/.exec(text);
-  if (!m) throw new UsageError(`--backend: "${text}" is neither soft[:PROFILE] nor dpdk`);
-  return { kind: 'soft', profile: m[1] ?? 'full' };
+  if (text === 'soft') return { kind: 'soft', profile: 'full' };
+  const profile = text.startsWith('soft:') ? text.slice('soft:'.length) : undefined;
+  if (profile === undefined || profile === '') throw new UsageError(`--backend: "${text}" is neither soft[:PROFILE | :FILE.json] nor dpdk`);
+  if (profile.includes('/') || profile.endsWith('.json')) return { kind: 'soft', profile: path.resolve(profile) };
+  if (!/^[\w-]+$/.test(profile)) throw new UsageError(`--backend: "${profile}" is neither a profile name nor a profile file (a path with / or ending in .json)`);
+  return { kind: 'soft', profile };
 }
 
 function parseFlowSource(text: string): FlowSourceOption {

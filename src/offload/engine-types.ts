@@ -75,7 +75,10 @@ export interface SweepStats {
 export interface OffloadStats {
   flows: { total: number; offloaded: number; software: number; pending: number };
   attempts: Record<VariantName, AttemptCounts>;
-  /** device -> the variant that last worked there (tried first next time). */
+  /**
+   * device -> the variant that last worked there for MARK rules (for DROP rules when no MARK rule
+   * has worked there yet). MARK and DROP rules learn apart; each tries its own first next time.
+   */
   learnedVariants: Record<string, VariantName>;
   /** device -> offloaded flows with a rule on it. */
   devices: Record<string, { offloaded: number }>;

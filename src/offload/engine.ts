@@ -58,6 +58,11 @@ interface OdpFlow {
   readonly actions: readonly Action[];
 }
 
+/** The key of the learned variant of rules on `device` with a MARK (`marked`) or a DROP. */
+function learnKey(device: number, marked: boolean): number {
+  return device * 2 + (marked ? 1 : 0);
+}
+
 const EMPTY_PORTS: EnginePorts = { hwPortIdOf: () => undefined, port: () => undefined, hwLocalPortMap: {} };
 
 export class OffloadEngine {
@@ -89,6 +94,10 @@ export class OffloadEngine {
   private readonly counters: StatsSweep;
 
   private readonly offloadedPerDevice = new Map<number, number>();
+  /**
+   * The variant that last worked, per device and fate (see learnKey): MARK and DROP rules have
+   * different trial lists, and what a NIC takes for one says nothing about the other.
+   */
   private readonly learned = new Map<number, VariantName>();
   private readonly attempts: Record<VariantName, AttemptCounts> = {
     count: { tried: 0, succeeded: 0, failed: 0 },
@@ -326,7 +335,7 @@ export class OffloadEngine {
     rec.mark = fp.mark;
     rec.device = fp.dpdkPortId;
     if (rec.state !== 'pending') this.setState(rec, 'pending', undefined);
-    const variants = preferVariant(trialVariants(this.canCount(rec.device), fp.fate), this.learned.get(rec.device));
+    const variants = preferVariant(trialVariants(this.canCount(rec.device), fp.fate), this.learned.get(learnKey(rec.device, rec.mark >= 0)));
     this.attemptsPending.push(rec, variants, 0);
     this.encode(fp, variants[0]);
   }
@@ -358,7 +367,7 @@ export class OffloadEngine {
       // Per-device bookkeeping changes only between runs of one device: keep the run's delta.
       let runDevice = -1;
       let runCount = 0;
-      let learnedDevice = -1;
+      let learnedKey = -1;
       let learnedName: VariantName | undefined;
       const recs = round.recs;
       const variantLists = round.variants;
@@ -389,9 +398,10 @@ export class OffloadEngine {
             runCount = 0;
           }
           runCount++;
-          if (d !== learnedDevice || v.name !== learnedName) {
-            this.learned.set(d, v.name);
-            learnedDevice = d;
+          const key = learnKey(d, rec.mark >= 0);
+          if (key !== learnedKey || v.name !== learnedName) {
+            this.learned.set(key, v.name);
+            learnedKey = key;
             learnedName = v.name;
           }
           this.setState(rec, 'offloaded', undefined);
@@ -653,8 +663,12 @@ export class OffloadEngine {
 
   /** The offload/stats result. */
   stats(): OffloadStats {
+    // Per device: what its MARK rules learned, else (no MARK rule worked there yet) its DROP rules.
     const learnedVariants: Record<string, VariantName> = {};
-    for (const [d, v] of this.learned) learnedVariants[String(d)] = v;
+    for (const [key, v] of this.learned) {
+      const d = String(key >>> 1);
+      if ((key & 1) === 1 || learnedVariants[d] === undefined) learnedVariants[d] = v;
+    }
     const devices: Record<string, { offloaded: number }> = {};
     for (const [d, n] of this.offloadedPerDevice) if (n > 0) devices[String(d)] = { offloaded: n };
     const attempts = {} as Record<VariantName, AttemptCounts>;

@@ -6,6 +6,7 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ControlError } from '../../src/control/errors';
@@ -336,4 +337,19 @@ test('a bad backend profile stops the agent at start with a clear message', asyn
   const err = await t.throwsAsync(run(process.execPath, [AGENT_BIN, '--db', server.remote, '--ctl-socket', path.join(server.dir, 'x.ctl'), '--backend', 'soft:nosuchprofile']), { instanceOf: CommandError });
   t.is((err).exitCode, 1);
   t.regex(err?.message ?? '', /no soft NIC profile "nosuchprofile"/);
+});
+
+test('--backend soft:FILE.json runs the agent on a NIC described by a profile file (one that needs QUEUE with MARK)', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hwprofile-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const full = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../schema/nic-profiles/full.json'), 'utf8')) as Record<string, unknown>;
+  const file = path.join(dir, 'countqueue.json');
+  fs.writeFileSync(file, JSON.stringify({ ...full, name: 'countqueue', markNeedsQueue: true }));
+  const { agent } = await setup(t, ['--backend', `soft:${file}`]);
+  t.regex(await ctl(agent, 'agent/show'), /countqueue/);
+  const put = await agent.call<FlowPutResult>('flow/put', { flows: [{ ufid: UFID, match: MATCH, actions: '2' }] });
+  t.is(put.flows[0].state, 'offloaded', put.flows[0].reason);
+  const flow = await agent.call<FlowView>('flow/get', { ufid: UFID });
+  t.is(flow.variant, 'count+queue');
+  t.true(flow.rule?.endsWith('/ end actions count / mark id 1 / queue index 0 / end'), flow.rule);
 });

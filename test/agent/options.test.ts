@@ -1,4 +1,5 @@
 import test from 'ava';
+import path from 'node:path';
 import { AGENT_HELP, DEFAULT_CTL_SOCKET, DEFAULT_DB, parseAgentOptions, UsageError } from '../../src/agent/options';
 
 test('defaults are the ones DESIGN.md fixes', (t) => {
@@ -36,6 +37,15 @@ test('every option is parsed, in both --opt value and --opt=value forms', (t) =>
   t.is(o.logFile, '/tmp/a.log');
   t.deepEqual(o.metrics, { host: '127.0.0.1', port: 9100 });
   t.deepEqual(parseAgentOptions(['--backend', 'dpdk', '--dpdk-args', '--no-huge -m 512']).backend, { kind: 'dpdk' });
+});
+
+test('--backend soft:FILE takes a profile document: a path with / or ending in .json, made absolute', (t) => {
+  t.deepEqual(parseAgentOptions(['--backend', 'soft:/etc/ovs-hwol/countqueue.json']).backend, { kind: 'soft', profile: '/etc/ovs-hwol/countqueue.json' });
+  t.deepEqual(parseAgentOptions(['--backend', 'soft:my-nic.json']).backend, { kind: 'soft', profile: path.resolve('my-nic.json') });
+  t.deepEqual(parseAgentOptions(['--backend', 'soft:profiles/x']).backend, { kind: 'soft', profile: path.resolve('profiles/x') });
+  t.deepEqual(parseAgentOptions(['--backend', 'soft']).backend, { kind: 'soft', profile: 'full' });
+  t.throws(() => parseAgentOptions(['--backend', 'soft:']), { message: /--backend: "soft:" is neither soft\[:PROFILE \| :FILE.json\] nor dpdk/ });
+  t.throws(() => parseAgentOptions(['--backend', 'soft:a b']), { message: /"a b" is neither a profile name nor a profile file/ });
 });
 
 const bad: Array<[string[], RegExp]> = [

@@ -191,3 +191,28 @@ test('a NIC that counts but needs QUEUE with MARK: count is refused, count+queue
   t.deepEqual(stats.sw, { packets: 0, bytes: 0 });
   t.is(engine.get(other.ufid).stats.hw.packets, 1);
 });
+
+test('MARK and DROP rules learn their variants apart: a DROP that worked with count does not make MARK rules try count again', (t) => {
+  const nic = new SoftNicBackend(COUNT_QUEUE_NIC);
+  t.teardown(() => nic.close());
+  const engine = new OffloadEngine({ backend: nic, ports: portMap({ 1: 0, 2: 1 }) });
+  engine.put([{ match: udpMatch(1), actions: '2' }]);
+  t.deepEqual(attemptTable(engine), { count: [1, 0, 1], 'count+queue': [1, 1, 0], queue: [0, 0, 0], plain: [0, 0, 0] });
+  // A DROP takes COUNT without QUEUE on this NIC (no MARK): count works at once.
+  engine.put([{ match: udpMatch(2), actions: 'drop' }]);
+  t.deepEqual(attemptTable(engine), { count: [2, 1, 1], 'count+queue': [1, 1, 0], queue: [0, 0, 0], plain: [0, 0, 0] });
+  // The next MARK rule still starts with count+queue, the next DROP with count.
+  engine.put([{ match: udpMatch(3), actions: '2' }, { match: udpMatch(4), actions: 'drop' }]);
+  t.deepEqual(attemptTable(engine), { count: [3, 2, 1], 'count+queue': [2, 2, 0], queue: [0, 0, 0], plain: [0, 0, 0] });
+  // offload/stats reports what the device's MARK rules learned.
+  t.deepEqual(engine.stats().learnedVariants, { 0: 'count+queue' });
+  assertNicMatchesTable(t, engine, nic);
+});
+
+test('a device where only DROP rules worked reports their variant', (t) => {
+  const nic = new SoftNicBackend('nomark');
+  t.teardown(() => nic.close());
+  const engine = new OffloadEngine({ backend: nic, ports: portMap({ 1: 0, 2: 1 }) });
+  engine.put([{ match: udpMatch(1), actions: 'drop' }]);
+  t.deepEqual(engine.stats().learnedVariants, { 0: 'count' });
+});
