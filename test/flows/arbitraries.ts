@@ -87,6 +87,9 @@ const tunnelKey: fc.Arbitrary<TunnelKey> = fc.record({
   flags: opt(flagField(0xf, 0xf)),
 }).map((t) => ({ kind: 'tunnel' as const, ...t }));
 
+/** `vlan(vid=..,pcp=..,cfi=..)`, each field exact, masked or left out. */
+const vlanKey: fc.Arbitrary<KeyAttr> = fc.record({ vid: opt(masked(0xfff)), pcp: opt(masked(7)), cfi: opt(masked(1)) }).map((f) => ({ kind: 'vlan' as const, ...f }));
+
 const mplsLse: fc.Arbitrary<MplsLse> = fc.record({ label: masked(0xfffff), tc: masked(7), ttl: masked(0xff), bos: masked(1) });
 
 /** One key attribute (not encap). */
@@ -110,7 +113,7 @@ export const keyAttr: fc.Arbitrary<KeyAttr> = fc.oneof(
   tunnelKey,
   fc.record({ ns: opt(masked(0xffff)), id: opt(masked(0xffff)) }).map((f) => ({ kind: 'packet_type' as const, ...f })),
   fc.record({ src: opt(maskedMac), dst: opt(maskedMac) }).map((f) => ({ kind: 'eth' as const, ...f })),
-  fc.record({ vid: opt(masked(0xfff)), pcp: opt(masked(7)), cfi: opt(masked(1)) }).map((f) => ({ kind: 'vlan' as const, ...f })),
+  vlanKey,
   fc.array(mplsLse, { minLength: 1, maxLength: 3 }).map((lses) => ({ kind: 'mpls' as const, lses })),
   fc.record({ src: opt(maskedU32), dst: opt(maskedU32), proto: opt(masked(0xff)), tos: opt(masked(0xff)), ttl: opt(masked(0xff)), frag }).map((f) => ({ kind: 'ipv4' as const, ...f })),
   fc.record({ src: opt(maskedIp6), dst: opt(maskedIp6), label: opt(masked(0xfffff)), proto: opt(masked(0xff)), tclass: opt(masked(0xff)), hlimit: opt(masked(0xff)), frag }).map((f) => ({ kind: 'ipv6' as const, ...f })),
@@ -122,9 +125,27 @@ export const keyAttr: fc.Arbitrary<KeyAttr> = fc.oneof(
   fc.record({ name: fc.oneof(fc.constant('nsh'), u(99).map((n) => `key${n}`)), text: fc.stringMatching(/^[a-z0-9=,.]{0,20}$/) }).map((f) => ({ kind: 'opaque' as const, ...f })),
 );
 
-/** A match: attributes, possibly with one level of encap (QinQ nests two). */
+/** Attributes inside `encap(...)`, nested up to `depth` more levels (QinQ nests two). */
+function encapKeys(depth: number): fc.Arbitrary<KeyAttr[]> {
+  if (depth === 0) return fc.array(keyAttr, { maxLength: 4 });
+  return fc.array(fc.oneof({ weight: 4, arbitrary: keyAttr }, { weight: 1, arbitrary: encapKeys(depth - 1).map((keys): KeyAttr => ({ kind: 'encap', keys })) }), { maxLength: 4 });
+}
+
+/** The attributes of a QinQ match below the outer tag: `eth_type(0x8100),vlan(..),encap(eth_type(..),...)`. */
+const qinqInner: fc.Arbitrary<KeyAttr[]> = fc.tuple(vlanKey, fc.array(keyAttr, { maxLength: 3 })).map(([vlan, rest]) => [
+  { kind: 'eth_type', value: 0x8100, mask: 0xffff }, vlan, { kind: 'encap', keys: rest },
+]);
+
+/**
+ * A match: attributes, with encap nested up to two levels (a QinQ megaflow has
+ * `vlan(...),encap(eth_type(0x8100),vlan(...),encap(...))`), some of them in exactly that shape.
+ */
 export const match: fc.Arbitrary<KeyAttr[]> = fc.array(
-  fc.oneof({ weight: 8, arbitrary: keyAttr }, { weight: 1, arbitrary: fc.array(keyAttr, { maxLength: 4 }).map((keys): KeyAttr => ({ kind: 'encap', keys })) }),
+  fc.oneof(
+    { weight: 16, arbitrary: keyAttr },
+    { weight: 2, arbitrary: encapKeys(1).map((keys): KeyAttr => ({ kind: 'encap', keys })) },
+    { weight: 1, arbitrary: qinqInner.map((keys): KeyAttr => ({ kind: 'encap', keys })) },
+  ),
   { minLength: 1, maxLength: 12 },
 );
 
@@ -233,9 +254,20 @@ export function actionList(depth = 1): fc.Arbitrary<Action[]> {
     .filter((l) => !(l.length === 1 && l[0].kind === 'drop'));
 }
 
+/**
+ * An OVS flow counter (uint64) in the form the parser returns: a number up to
+ * Number.MAX_SAFE_INTEGER, a bigint above it (often: the edges 2^53 and 2^64-1 among them).
+ */
+const counter: fc.Arbitrary<number | bigint> = fc.oneof(
+  { weight: 4, arbitrary: fc.maxSafeNat() },
+  { weight: 1, arbitrary: fc.constantFrom(Number.MAX_SAFE_INTEGER, 0) },
+  { weight: 2, arbitrary: fc.bigInt({ min: BigInt(Number.MAX_SAFE_INTEGER) + 1n, max: (1n << 64n) - 1n }) },
+  { weight: 1, arbitrary: fc.constantFrom(BigInt(Number.MAX_SAFE_INTEGER) + 1n, (1n << 64n) - 1n) },
+);
+
 const stats: fc.Arbitrary<FlowStats> = fc.record({
-  packets: fc.maxSafeNat(),
-  bytes: fc.maxSafeNat(),
+  packets: counter,
+  bytes: counter,
   usedMs: fc.oneof(fc.constant(null), fc.integer({ min: -100000, max: 10_000_000 })),
   tcpFlags: u(0xfff),
 });

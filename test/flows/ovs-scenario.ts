@@ -6,6 +6,13 @@
  */
 import type { VswitchdPort } from '../../src/sandbox/vswitchd';
 
+/**
+ * `other_config` of the Open_vSwitch row for the scenario. `vlan-limit=2`: OVS parses both tags of
+ * a QinQ packet (its default, 1, stops at the outer one and the megaflow has no inner vlan()), so
+ * the double-tagged packet below gives `vlan(..),encap(eth_type(0x8100),vlan(..),encap(eth_type(0x0800),..))`.
+ */
+export const OTHER_CONFIG: Readonly<Record<string, string>> = { 'vlan-limit': '2' };
+
 export const PORTS: VswitchdPort[] = [1, 2, 3, 4, 5, 6].map((n) => ({ name: `p${n}`, ofport: n }));
 
 export const GROUPS = ['group_id=1,type=select,selection_method=dp_hash,bucket=output:3,bucket=output:4'];

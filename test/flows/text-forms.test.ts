@@ -60,6 +60,26 @@ test('non-verbose text (fields left out) keeps what was written', (t) => {
   ]) t.is(formatMatch(parseMatch(text)), text);
 });
 
+test('QinQ: encap nested two levels (vlan-limit=2) is read as nested attributes and written back', (t) => {
+  // As ovs-vswitchd 3.1 dumps the megaflow of a double-tagged packet.
+  const line = 'ufid:e86c1bcb-220b-4b2e-a7a4-8f3716de3c1a, skb_priority(0/0),skb_mark(0/0),ct_state(0/0),ct_zone(0/0),ct_mark(0/0),' +
+    'ct_label(0/0),recirc_id(0),dp_hash(0/0),in_port(1),packet_type(ns=0,id=0),eth(src=50:54:00:00:00:01/00:00:00:00:00:00,' +
+    'dst=50:54:00:00:00:02/00:00:00:00:00:00),eth_type(0x88a8),vlan(vid=100,pcp=0),encap(eth_type(0x8100),vlan(vid=200,pcp=0),' +
+    'encap(eth_type(0x0800),ipv4(src=192.168.1.3/0.0.0.0,dst=10.9.0.7,proto=17,tos=0/0,ttl=64/0,frag=no),udp(src=1/0,dst=2/0xffe0))), ' +
+    'packets:0, bytes:0, used:never, dp:ovs, actions:pop_vlan,4, dp-extra-info:miniflow_bits(4,3)';
+  const f = parseFlow(line);
+  t.is(formatFlow(f), line);
+  const outer = f.match[f.match.length - 1];
+  if (outer.kind !== 'encap') return t.fail('the last attribute is not encap');
+  t.deepEqual(outer.keys.map((k) => k.kind), ['eth_type', 'vlan', 'encap']);
+  t.deepEqual(outer.keys[1], { kind: 'vlan', vid: { value: 200, mask: 0xfff }, pcp: { value: 0, mask: 7 } });
+  const inner = outer.keys[2];
+  if (inner.kind !== 'encap') return t.fail('no encap inside encap');
+  t.deepEqual(inner.keys.map((k) => k.kind), ['eth_type', 'ipv4', 'udp']);
+  t.is(findKey(inner.keys, 'eth_type')?.value, 0x0800);
+  t.is(formatMatch(parseMatch('vlan(vid=5),encap(eth_type(0x8100),vlan(vid=6),encap())')), 'vlan(vid=5),encap(eth_type(0x8100),vlan(vid=6),encap())');
+});
+
 test('action forms OVS writes round-trip', (t) => {
   for (const text of [
     'drop',

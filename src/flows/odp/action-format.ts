@@ -1,5 +1,6 @@
 /**
- * Writes {@link Action}s as OVS 3.1's format_odp_actions() does. The empty list is `drop`.
+ * Writes {@link Action}s as OVS 3.1's format_odp_actions() does (the empty list is `drop`), or, on
+ * request, in the syntax OVS 3.1's own action parser reads ({@link FormatActionsOptions}).
  */
 import { formatIpv4, formatMac, ipv6Text } from './addr';
 import { OdpFormatError } from './errors';
@@ -97,7 +98,7 @@ export function formatAction(a: Action): string {
     case 'tnl_pop': return 'tnl_pop(' + fPort(a.port) + ')';
     case 'tnl_push': return formatTnlPush(a);
     case 'clone': return 'clone(' + formatActions(a.actions) + ')';
-    case 'sample': return 'sample(sample=' + ((100 * a.probability) / 0xffffffff).toFixed(1) + '%,actions(' + formatActions(a.actions) + '))';
+    case 'sample': return 'sample(sample=' + samplePercent(a.probability) + '%,actions(' + formatActions(a.actions) + '))';
     case 'check_pkt_len': return 'check_pkt_len(size=' + dec(a.size) + ',gt(' + formatActions(a.gt) + '),le(' + formatActions(a.le) + '))';
     case 'push_eth': return 'push_eth(src=' + formatMac(a.src) + ',dst=' + formatMac(a.dst) + ')';
     case 'userspace': return fUserspace(a);
@@ -108,9 +109,75 @@ export function formatAction(a: Action): string {
 }
 
 /** A list of actions joined by `,`; the empty list is `drop`. */
-export function formatActions(actions: readonly Action[]): string {
+export function formatActions(actions: readonly Action[], options?: FormatActionsOptions): string {
+  if (options?.forOvsInput === true) return ovsInputList(actions, 'top');
   if (actions.length === 0) return 'drop';
   let out = formatAction(actions[0]);
   for (let i = 1; i < actions.length; i++) out += ',' + formatAction(actions[i]);
   return out;
+}
+
+/** How {@link formatActions} writes. */
+export interface FormatActionsOptions {
+  /**
+   * Write the text that OVS 3.1's action parser (odp_actions_from_string(), behind
+   * `ovs-appctl dpctl/add-flow` and `ovs-dpctl add-flow`) reads, instead of the text OVS prints.
+   * OVS dumps such a flow back in its printed text, which parseActions reads to the same actions.
+   * Without this option the output is exactly OVS's printed text. Differences (checked against a
+   * running ovs-vswitchd 3.1 in test/flows/ovs-input.test.ts):
+   * - `recirc(N)` in decimal: OVS prints `recirc(0x5)` but scans `recirc(%u)`.
+   * - an empty nested list in `clone()` and `sample(...,actions())`: OVS prints `clone(drop)` but
+   *   reads `drop` only as a whole action text or inside check_pkt_len's gt()/le().
+   *
+   * Actions that OVS 3.1 cannot read in any form throw {@link OdpFormatError} naming them:
+   * `hash` and `push_mpls`/`pop_mpls` (the parser has no entry for them), `push_eth`/`pop_eth`
+   * (looked for only inside `userspace(...)`), `tnl_push` with an ERSPAN header (the parser's
+   * format strings for it miss the `%` of their sid and idx conversions) or a GTP-U one (tried
+   * only when no `udp(...)` header precedes it, and OVS prints one), and a `drop` action that is
+   * not the whole list.
+   */
+  forOvsInput?: boolean;
+}
+
+/** Where an action list sits: the whole text, inside clone/sample, or inside check_pkt_len. */
+type ListPlace = 'top' | 'nested' | 'check_pkt_len';
+
+function cannotRead(what: string, why: string): never {
+  throw new OdpFormatError(`OVS 3.1 cannot read ${what} in any form (${why})`);
+}
+
+/** {@link formatActions} with `forOvsInput`. */
+function ovsInputList(actions: readonly Action[], place: ListPlace): string {
+  if (actions.length === 0) return place === 'nested' ? '' : 'drop';
+  if (actions.length === 1 && actions[0].kind === 'drop' && place !== 'nested') return 'drop';
+  let out = ovsInputAction(actions[0]);
+  for (let i = 1; i < actions.length; i++) out += ',' + ovsInputAction(actions[i]);
+  return out;
+}
+
+/** One action in the syntax odp_actions_from_string() reads (see {@link FormatActionsOptions}). */
+function ovsInputAction(a: Action): string {
+  switch (a.kind) {
+    case 'recirc': return 'recirc(' + dec(a.id) + ')';
+    case 'clone': return 'clone(' + ovsInputList(a.actions, 'nested') + ')';
+    case 'sample': return 'sample(sample=' + samplePercent(a.probability) + '%,actions(' + ovsInputList(a.actions, 'nested') + '))';
+    case 'check_pkt_len':
+      return 'check_pkt_len(size=' + dec(a.size) + ',gt(' + ovsInputList(a.gt, 'check_pkt_len') + '),le(' +
+        ovsInputList(a.le, 'check_pkt_len') + '))';
+    case 'hash': case 'push_mpls': case 'pop_mpls': return cannotRead(a.kind, 'its parser has no entry for it');
+    case 'push_eth': case 'pop_eth': return cannotRead(a.kind, 'its parser looks for it only inside userspace(...)');
+    case 'drop': return cannotRead('"drop" among other actions', 'it reads "drop" only as the whole action list');
+    case 'tnl_push': {
+      const t = a.header.tunnel;
+      if (t.type === 'erspan') cannotRead('tnl_push with an erspan header', 'its format strings for it miss the % of their conversions');
+      if (t.type === 'gtpu') cannotRead('tnl_push with a gtpu header', 'it tries gtpu only without the udp header that OVS writes');
+      return formatTnlPush(a);
+    }
+    default: return formatAction(a);
+  }
+}
+
+/** The percentage of a sample action as OVS prints it (`%.1f`). */
+function samplePercent(probability: number): string {
+  return ((100 * probability) / 0xffffffff).toFixed(1);
 }

@@ -5,13 +5,15 @@
  * Line layout (as dpctl's format_dpif_flow writes it):
  *   `[ufid:UUID, ]KEYS, packets:N, bytes:N, used:T[, flags:F][, offloaded:X][, dp:X], actions:ACTIONS[, dp-extra-info:X]`
  * The stats part may be left out when reading (a flow given by hand); then it is not written.
+ * `packets:` and `bytes:` are OVS's uint64 counters: read exactly up to 2^64-1, as a number up to
+ * Number.MAX_SAFE_INTEGER and as a bigint above it (see FlowStats); larger values are refused.
  *
  * Guarantees: for any line OVS prints, `formatFlow(parseFlow(line)) === line`; for any flow the
  * parser returns, `parseFlow(formatFlow(f))` equals `f`. Bad text throws {@link OdpParseError}.
  */
 import { formatActions } from './action-format';
 import { readActionList } from './action-parse';
-import { OdpParseError } from './errors';
+import { OdpFormatError, OdpParseError } from './errors';
 import { formatStatsTcpFlags, readStatsTcpFlags } from './flags';
 import { formatKeys } from './key-format';
 import { readKeyList } from './key-parse';
@@ -41,6 +43,39 @@ function readUuid(r: Reader): string {
   r.pos = start + 36;
   const text = r.s.slice(start, start + 36);
   return (allBits & 0x20) === 0 ? text.toLowerCase() : text;
+}
+
+/** 2^64-1, the largest value of OVS's uint64 flow counters. */
+const UINT64_MAX = (1n << 64n) - 1n;
+
+/**
+ * A `packets:` or `bytes:` counter (decimal, at most 2^64-1): a number up to
+ * Number.MAX_SAFE_INTEGER, else a bigint.
+ */
+function readCounter(r: Reader, what: string): number | bigint {
+  const start = r.pos;
+  const b = r.b;
+  let p = start;
+  let v = 0;
+  for (; p < r.end; p++) {
+    const c = b[p];
+    if (c < 48 || c > 57) break;
+    v = v * 10 + (c - 48);
+  }
+  if (p === start) r.fail(`expected a number for ${what}`);
+  r.pos = p;
+  // Rounding keeps order: a double below 2^53 means the digits' value is below 2^53 and exact.
+  if (v <= Number.MAX_SAFE_INTEGER) return v;
+  const big = BigInt(r.s.slice(start, p));
+  if (big > UINT64_MAX) r.fail(`${what} is larger than 2^64-1 (18446744073709551615), the range of an OVS flow counter`, start);
+  return big;
+}
+
+/** A counter as `%"PRIu64`; a bigint outside 0..2^64-1 cannot be one. */
+function formatCounter(v: number | bigint, what: string): string {
+  if (typeof v === 'number') return dec(v);
+  if (v < 0n || v > UINT64_MAX) throw new OdpFormatError(`${what} ${v.toString()} is outside 0..2^64-1`);
+  return v.toString();
 }
 
 /** `used:` value: `never` or `[-]S.mmms`, as milliseconds. */
@@ -85,7 +120,7 @@ function isIdle(st: FlowStats): boolean {
 /** `, packets:N, bytes:N, used:T[, flags:F]`. */
 function formatStats(st: FlowStats): string {
   if (isIdle(st)) return NO_STATS;
-  const s = ', packets:' + dec(st.packets) + ', bytes:' + dec(st.bytes) + ', used:' + formatUsed(st.usedMs);
+  const s = ', packets:' + formatCounter(st.packets, 'packets') + ', bytes:' + formatCounter(st.bytes, 'bytes') + ', used:' + formatUsed(st.usedMs);
   return st.tcpFlags ? s + ', flags:' + formatStatsTcpFlags(st.tcpFlags) : s;
 }
 
@@ -149,17 +184,17 @@ export function readFlow(line: string, fast: boolean): DpFlow {
   }
   const match = readKeyList(r, false, fast);
   let actions: Action[] | undefined;
-  let packets: number | undefined;
-  let bytes: number | undefined;
+  let packets: number | bigint | undefined;
+  let bytes: number | bigint | undefined;
   let used: number | null | undefined;
   let tcpFlags = 0;
   let offloaded: string | undefined;
   let dp: string | undefined;
   let dpExtraInfo: string | undefined;
   if (fast && eatLiteral(r, L_PACKETS_AT)) {
-    packets = r.decimal('packets');
+    packets = readCounter(r, 'packets');
     if (eatLiteral(r, L_BYTES_AT)) {
-      bytes = r.decimal('bytes');
+      bytes = readCounter(r, 'bytes');
       if (eatLiteral(r, L_USED_AT)) {
         used = readUsed(r);
         if (eatLiteral(r, L_FLAGS_AT)) tcpFlags = readStatsTcpFlags(r);
@@ -188,8 +223,8 @@ export function readFlow(line: string, fast: boolean): DpFlow {
       r.fail(word === '' ? 'expected a key attribute or a "label:" section' : `expected ":" after "${word}"`, at);
     }
     switch (label) {
-      case L_PACKETS: packets = r.decimal('packets'); break;
-      case L_BYTES: bytes = r.decimal('bytes'); break;
+      case L_PACKETS: packets = readCounter(r, 'packets'); break;
+      case L_BYTES: bytes = readCounter(r, 'bytes'); break;
       case L_USED: used = readUsed(r); break;
       case L_FLAGS: tcpFlags = readStatsTcpFlags(r); break;
       case L_OFFLOADED: offloaded = readValue(r); break;

@@ -5,7 +5,7 @@
 export * from './model';
 export { OdpFormatError, OdpParseError, UnknownPortError } from './errors';
 export { parseFlow, formatFlow, parseMatch, formatMatch, parseActions, parseDump, type DumpLineError } from './flow-text';
-export { formatActions, formatAction } from './action-format';
+export { formatActions, formatAction, type FormatActionsOptions } from './action-format';
 export { formatKeyAttr } from './key-format';
 export { deriveUfid, withUfid, UFID_NAMESPACE } from './ufid';
 export { parseDpctlShow, portNumbers, portNames, resolvePortNames, namePorts, mapFlowPorts, type DpPort, type DpShow } from './ports';

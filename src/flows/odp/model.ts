@@ -504,9 +504,15 @@ export type ActionKind = Action['kind'];
 /* ------------------------------------------------------------------------------------------------ */
 /* Whole flows                                                                                        */
 
+/**
+ * A flow's statistics. `packets` and `bytes` are OVS's uint64 counters (a byte counter passes 2^53
+ * after about 8 days at 100 Gb/s): a number while at most Number.MAX_SAFE_INTEGER, a bigint above
+ * it, up to 2^64-1. The parser returns exactly that form; the formatter also takes a bigint for a
+ * small value.
+ */
 export interface FlowStats {
-  packets: number;
-  bytes: number;
+  packets: number | bigint;
+  bytes: number | bigint;
   /** Milliseconds since last use (`used:1.712s` = 1712), or null for `used:never`. */
   usedMs: number | null;
   /** TCP flags seen (`flags:S.`); 0 when none (then not printed). */
