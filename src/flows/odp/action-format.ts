@@ -5,15 +5,13 @@
 import { formatIpv4, formatMac, ipv6Text } from './addr';
 import { OdpFormatError } from './errors';
 import { setKeyText } from './key-format';
-import type { Action, CtAction, CtNat, IpAddr, Port, UserspaceAction } from './model';
+import type { Action, CtAction, CtNat, IpAddr, UserspaceAction } from './model';
 import { dec, hex0x, hexAlt, hexBig, hexU128 } from './numfmt';
+import { portText } from './ports';
 import { formatTnlPush } from './tnl-push';
 
 const ALL128 = (1n << 128n) - 1n;
 
-function fPort(p: Port): string {
-  return typeof p === 'number' ? dec(p) : p;
-}
 
 function fAddr(a: IpAddr, bracket: boolean): string {
   if (typeof a === 'number') return formatIpv4(a);
@@ -60,10 +58,10 @@ function fUserspace(a: UserspaceAction): string {
       case 'slow_path': s += ',slow_path(' + c.reasons + ')'; break;
       case 'flow_sample':
         s += ',flow_sample(probability=' + dec(c.probability) + ',collector_set_id=' + dec(c.collectorSetId) + ',obs_domain_id=' +
-          dec(c.obsDomainId) + ',obs_point_id=' + dec(c.obsPointId) + ',output_port=' + fPort(c.outputPort) +
+          dec(c.obsDomainId) + ',obs_point_id=' + dec(c.obsPointId) + ',output_port=' + portText(c.outputPort, 'output_port', 'bare') +
           (c.direction ? ',' + c.direction : '') + ')';
         break;
-      case 'ipfix': s += ',ipfix(output_port=' + fPort(c.outputPort) + ')'; break;
+      case 'ipfix': s += ',ipfix(output_port=' + portText(c.outputPort, 'output_port', 'bare') + ')'; break;
       case 'controller':
         s += ',controller(reason=' + dec(c.reason) + ',dont_send=' + dec(c.dontSend) + ',continuation=' + dec(c.continuation) +
           ',recirc_id=' + dec(c.recircId) + ',rule_cookie=' + hexBig(c.ruleCookie, true) + ',controller_id=' + dec(c.controllerId) +
@@ -73,14 +71,14 @@ function fUserspace(a: UserspaceAction): string {
     }
   }
   if (a.actions) s += ',actions';
-  if (a.tunnelOutPort !== undefined) s += ',tunnel_out_port=' + fPort(a.tunnelOutPort);
+  if (a.tunnelOutPort !== undefined) s += ',tunnel_out_port=' + portText(a.tunnelOutPort, 'tunnel_out_port', 'bare');
   return s + ')';
 }
 
 /** One action as OVS writes it. */
 export function formatAction(a: Action): string {
   switch (a.kind) {
-    case 'output': return fPort(a.port);
+    case 'output': return portText(a.port, 'output port', 'bare');
     case 'drop': return 'drop';
     case 'set': return 'set(' + setKeyText(a.key) + ')';
     case 'push_vlan':
@@ -95,7 +93,7 @@ export function formatAction(a: Action): string {
     case 'recirc': return 'recirc(' + hexAlt(a.id) + ')';
     case 'hash': return 'hash(' + a.alg + '(' + dec(a.basis) + '))';
     case 'meter': case 'trunc': case 'lb_output': return a.kind + '(' + dec(a.value) + ')';
-    case 'tnl_pop': return 'tnl_pop(' + fPort(a.port) + ')';
+    case 'tnl_pop': return 'tnl_pop(' + portText(a.port, 'tnl_pop port', 'paren') + ')';
     case 'tnl_push': return formatTnlPush(a);
     case 'clone': return 'clone(' + formatActions(a.actions) + ')';
     case 'sample': return 'sample(sample=' + samplePercent(a.probability) + '%,actions(' + formatActions(a.actions) + '))';

@@ -7,6 +7,7 @@ import { OdpFormatError } from './errors';
 import { TCP_FLAG_NAMES, TUN_FLAG_NAMES, formatFlags, formatFlagsMasked } from './flags';
 import { COMMON_METADATA } from './constant-blocks';
 import type { GeneveOption, Ipv6Addr, KeyAttr, MacAddr, Masked, MplsLse, TunnelKey } from './model';
+import { portText } from './ports';
 import { dec, hex04, hex0x, hexAlt, hexBig, hexU128, slashHexAlt, table16 } from './numfmt';
 
 const ALL64 = (1n << 64n) - 1n;
@@ -277,7 +278,7 @@ const ETH_TYPE_TEXT = table16<Piece>();
 function keyText(k: KeyAttr, next: boolean): string {
   switch (k.kind) {
     case 'in_port': {
-      const p = typeof k.port === 'number' ? dec(k.port) : k.port;
+      const p = portText(k.port, 'in_port', 'in_port');
       return (next ? O_IN_PORT.next : O_IN_PORT.first) + p + (k.mask === 0xffffffff ? ')' : slashHexAlt(k.mask) + ')');
     }
     case 'eth_type': {

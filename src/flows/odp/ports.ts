@@ -2,8 +2,45 @@
  * Datapath ports: reading `ovs-appctl dpctl/show`, and rewriting the ports of a flow between
  * names (as `dpctl/dump-flows` prints them by default) and odp port numbers.
  */
-import { UnknownPortError } from './errors';
+import { OdpFormatError, UnknownPortError } from './errors';
 import type { Action, DpFlow, KeyAttr, Port, UserspaceCookie } from './model';
+import { dec } from './numfmt';
+
+/**
+ * Where a port name stands in ODP text, which decides where the reader ends it: `in_port` (at
+ * `)`), `paren` (tnl_push's tnl_port()/out_port(), tnl_pop(): at `)` or `,`), `bare` (an output
+ * action, output_port=, tunnel_out_port=: at `,`, `)` or a blank).
+ */
+export type PortPlace = 'in_port' | 'paren' | 'bare';
+
+/** Per place: the names the reader gives back whole (not empty, not read as a number, no stop). */
+const PORT_NAME: Readonly<Record<PortPlace, RegExp>> = {
+  in_port: /^[^0-9)][^)]*$/,
+  paren: /^[^0-9),][^),]*$/,
+  bare: /^[^0-9,) \t\n\r][^,) \t\n\r]*$/,
+};
+
+/** Names that passed their check, per place (a datapath has few ports; bounded all the same). */
+const CHECKED: Readonly<Record<PortPlace, Set<string>>> = { in_port: new Set(), paren: new Set(), bare: new Set() };
+
+/**
+ * A port as ODP text writes it at `place`: a number 0..2^32-1 in decimal, or a name the reader
+ * gives back whole there (every name the reader returns passes).
+ * @throws OdpFormatError naming `what` and the value, for anything else (a negative or fractional
+ *   number, a name with a character that ends it there, an empty name or one read as a number)
+ */
+export function portText(p: Port, what: string, place: PortPlace): string {
+  if (typeof p === 'number') {
+    if (p >>> 0 !== p) throw new OdpFormatError(`${what} ${String(p)} is not a port number (0..4294967295)`);
+    return dec(p);
+  }
+  const checked = CHECKED[place];
+  if (checked.has(p)) return p;
+  if (typeof p !== 'string' || !PORT_NAME[place].test(p)) throw new OdpFormatError(`${what} ${JSON.stringify(p)} is not a port name that ODP text can carry there`);
+  if (checked.size >= 4096) checked.clear();
+  checked.add(p);
+  return p;
+}
 
 /** One `port N: NAME (TYPE: CONFIG)` line of `dpctl/show`. */
 export interface DpPort {

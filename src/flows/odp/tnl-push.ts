@@ -4,6 +4,7 @@
  * as OVS 3.1's ovs_parse_tnl_push()/format_odp_tnl_push_header() do.
  */
 import { formatIpv4, formatMac, ipv6Text, readIpv4, readIpv6, readMac } from './addr';
+import { portText } from './ports';
 import type { Port, TnlIpHeader, TnlProtoHeader, TnlPushAction, TnlPushHeader, TnlUdp } from './model';
 import { dec, hex04, hex0x, hexAlt } from './numfmt';
 import type { Reader } from './reader';
@@ -166,10 +167,6 @@ export function readTnlPushArgs(r: Reader): TnlPushAction {
   return { kind: 'tnl_push', tnlPort, header, outPort };
 }
 
-function fPort(p: Port): string {
-  return typeof p === 'number' ? dec(p) : p;
-}
-
 function fUdp(u: TnlUdp): string {
   return 'udp(src=' + dec(u.src) + ',dst=' + dec(u.dst) + ',csum=' + hex0x(u.csum) + '),';
 }
@@ -177,7 +174,7 @@ function fUdp(u: TnlUdp): string {
 /** `tnl_push(...)` as OVS prints it. */
 export function formatTnlPush(a: TnlPushAction): string {
   const h = a.header;
-  let s = 'tnl_push(tnl_port(' + fPort(a.tnlPort) + '),header(size=' + dec(h.size) + ',type=' + dec(h.type) +
+  let s = 'tnl_push(tnl_port(' + portText(a.tnlPort, 'tnl_port', 'paren') + '),header(size=' + dec(h.size) + ',type=' + dec(h.type) +
     ',eth(dst=' + formatMac(h.ethDst) + ',src=' + formatMac(h.ethSrc) + ',dl_type=' + hex04(h.dlType) + '),';
   const ip = h.ip;
   if (ip.version === 4) {
@@ -209,5 +206,5 @@ export function formatTnlPush(a: TnlPushAction): string {
         : 'erspan(ver=2,sid=' + hex0x(t.sid) + ',dir=' + dec(t.dir) + ',hwid=' + hex0x(t.hwid) + ')';
       break;
   }
-  return s + '),out_port(' + fPort(a.outPort) + '))';
+  return s + '),out_port(' + portText(a.outPort, 'out_port', 'paren') + '))';
 }
