@@ -67,7 +67,7 @@ export class Agent {
     registerOffloadMethods(
       this.control,
       () => {
-        if (!this.engine) throw new ControlError(-32003, 'the offload engine is not running (the agent is starting or stopping)');
+        if (!this.engine) throw new ControlError(-32003, 'the offload engine is not running (the agent is starting or stopping)', { engine: 'not running' });
         return this.engine;
       },
       { readOnlyFlowSource: source.kind === 'vswitchd' ? `vswitchd:${source.ctlPath}` : undefined },

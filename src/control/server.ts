@@ -158,7 +158,8 @@ export class ControlServer {
     try {
       message = JSON.parse(line);
     } catch (err) {
-      this.send(socket, [createJSONRPCErrorResponse(null, ErrorCode.ParseError, `parse error: ${(err as Error).message}`)], false);
+      const reason = (err as Error).message;
+      this.send(socket, [createJSONRPCErrorResponse(null, ErrorCode.ParseError, `parse error: ${reason}`, { reason })], false);
       return;
     }
     if (!Array.isArray(message)) {
@@ -167,7 +168,7 @@ export class ControlServer {
       return;
     }
     if (message.length === 0) {
-      this.send(socket, [createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, 'invalid request: an empty batch')], false);
+      this.send(socket, [createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, 'invalid request: an empty batch', { reason: 'an empty batch' })], false);
       return;
     }
     const responses = (await Promise.all(message.map((m) => this.handleOne(m)))).filter((r): r is JSONRPCResponse => r !== null);
@@ -177,7 +178,7 @@ export class ControlServer {
   /** Answers one request object; null for a valid notification. Never rejects. */
   private async handleOne(value: unknown): Promise<JSONRPCResponse | null> {
     const envelope = checkRequestEnvelope(value);
-    if (!envelope.ok) return createJSONRPCErrorResponse(envelope.id, ErrorCode.InvalidRequest, `invalid request: ${envelope.reason}`);
+    if (!envelope.ok) return createJSONRPCErrorResponse(envelope.id, ErrorCode.InvalidRequest, `invalid request: ${envelope.reason}`, { reason: envelope.reason });
     const { request } = envelope;
     try {
       return await this.engine.receive(request);
@@ -230,7 +231,8 @@ export class ControlServer {
       return JSON.stringify(response);
     } catch (err) {
       this.log.error(`cannot serialize the answer to request ${String(response.id)}: ${(err as Error).message}`);
-      return JSON.stringify(createJSONRPCErrorResponse(response.id, ErrorCode.InternalError, `internal error: the result cannot be written as JSON (${oneLine(err)})`));
+      const reason = oneLine(err);
+      return JSON.stringify(createJSONRPCErrorResponse(response.id, ErrorCode.InternalError, `internal error: the result cannot be written as JSON (${reason})`, { reason }));
     }
   }
 }

@@ -58,6 +58,13 @@ interface OdpFlow {
   readonly actions: readonly Action[];
 }
 
+/** Each record's last index among recs[0..n). */
+function lastIndexes(recs: readonly FlowRecord[], n: number): Map<FlowRecord, number> {
+  const m = new Map<FlowRecord, number>();
+  for (let i = 0; i < n; i++) m.set(recs[i], i);
+  return m;
+}
+
 /** The key of the learned variant of rules on `device` with a MARK (`marked`) or a DROP. */
 function learnKey(device: number, marked: boolean): number {
   return device * 2 + (marked ? 1 : 0);
@@ -155,7 +162,8 @@ export class OffloadEngine {
   /**
    * Puts flows: a new ufid is offloaded (or kept in software with a reason), a known ufid is
    * modified (its rule destroyed and created again; statistics kept). One outcome per input, in order;
-   * a ufid given twice in one call is put twice, the later one a modify.
+   * a ufid given twice in one call is put twice, the later one a modify, and each input's outcome is
+   * what that input led to.
    * @throws FlowInputError for a flow that cannot be read (nothing is changed then)
    */
   put(inputs: readonly FlowInput[]): PutOutcome[] {
@@ -185,32 +193,42 @@ export class OffloadEngine {
       this.rollbackNew(recs, i);
       throw err;
     }
-    if (rest) this.putRange(rest, recs, i, batch);
-    return this.finishPut(recs, start);
+    const early: PutOutcome[] = [];
+    if (rest) this.putRange(rest, recs, i, batch, early);
+    return this.finishPut(recs, start, early);
   }
 
   /** put() of flows already read. */
   putParsed(parsed: readonly ParsedFlow[]): PutOutcome[] {
     const start = process.hrtime.bigint();
     const recs = new Array<FlowRecord>(parsed.length);
-    this.putRange(parsed, recs, 0, ++this.batchNumber);
-    return this.finishPut(recs, start);
+    const early: PutOutcome[] = [];
+    this.putRange(parsed, recs, 0, ++this.batchNumber, early);
+    return this.finishPut(recs, start, early);
   }
 
   /** Puts parsed[k] into recs[offset + k], in order. */
-  private putRange(parsed: readonly ParsedFlow[], recs: FlowRecord[], offset: number, batch: number): void {
+  private putRange(parsed: readonly ParsedFlow[], recs: FlowRecord[], offset: number, batch: number, early: PutOutcome[]): void {
+    /** Each record's last index in this call so far, made at the first ufid given twice. */
+    let lastIndex: Map<FlowRecord, number> | undefined;
     for (let k = 0; k < parsed.length; k++) {
       const p = parsed[k];
       let rec = this.records.get(p.ufid);
       if (rec === undefined) {
         rec = this.addRecord(p, batch);
       } else {
-        // Put earlier in this call: create its rule first, then modify it.
-        if (rec.batch === batch) this.runAttempts();
+        if (rec.batch === batch) {
+          // Put earlier in this call: create its rule first; that entry's outcome is what it led to.
+          this.runAttempts();
+          lastIndex ??= lastIndexes(recs, offset + k);
+          const at = lastIndex.get(rec);
+          if (at !== undefined) early[at] = outcomeOf(rec);
+        }
         this.modify(rec, p);
         rec.batch = batch;
       }
       recs[offset + k] = rec;
+      lastIndex?.set(rec, offset + k);
     }
   }
 
@@ -242,12 +260,16 @@ export class OffloadEngine {
     this.builder.reset();
   }
 
-  private finishPut(recs: readonly FlowRecord[], start: bigint): PutOutcome[] {
+  /** Creates the queued rules and gives each input its outcome (`early`: of inputs a later one in the call replaced). */
+  private finishPut(recs: readonly FlowRecord[], start: bigint, early: readonly PutOutcome[]): PutOutcome[] {
     this.runAttempts();
     this.serveWaiting();
     if (recs.length > 0) this.latency.recordMany(hrUs(start) / recs.length, recs.length);
     const out = new Array<PutOutcome>(recs.length);
     for (let i = 0; i < recs.length; i++) out[i] = outcomeOf(recs[i]);
+    early.forEach((o, i) => {
+      out[i] = o;
+    });
     return out;
   }
 

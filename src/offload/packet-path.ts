@@ -1,8 +1,9 @@
 /**
  * The packet path on the soft NIC (the engine's inject()): frames received on a port are
  * classified by the NIC's rules; a marked frame goes to the output port its mark decodes to
- * (decodeMark with hw_local_port_map); frames of flows without COUNT are counted here (software
- * statistics), COUNT rules are counted by the NIC.
+ * (decodeMark with hw_local_port_map); marked frames of flows without COUNT are counted here
+ * (software statistics), COUNT rules are counted by the NIC, and a DROP rule without COUNT is
+ * counted by nobody (its frames never reach the datapath).
  *
  * Contract: injectFrames() reads the engine's state through a PacketPathState and changes only
  * the software counters (and `used`) of the records hit; it creates and destroys no rule. Asked to
@@ -80,7 +81,9 @@ export function injectFrames(state: PacketPathState, port: string | number, fram
     const rec = state.byHandle.get(res.handles[i]);
     if (rec) {
       p.ufid = rec.ufid;
-      if (!rec.counting) {
+      // Software counts what reaches the datapath with a mark (DESIGN.md §1): a frame dropped by a
+      // DROP rule without COUNT never does, so such a flow has no statistics, as on a real NIC.
+      if (!rec.counting && (flags & VerdictFlag.MARKED) !== 0) {
         const c = rec.writableStats;
         c.swPackets++;
         c.swBytes += frames[i].length;

@@ -47,6 +47,7 @@ test('garbage is a parse error (-32700, id null) and the connection stays usable
   t.is(answer.id, null);
   t.is(answer.error?.code, -32700);
   t.regex(answer.error?.message ?? '', /^parse error: /);
+  t.is((answer.error?.data as { reason?: string } | undefined)?.reason, answer.error?.message.slice('parse error: '.length));
   c.send('\u0000\u00ff garbage');
   t.is((await c.next()).error?.code, -32700);
   c.send({ jsonrpc: '2.0', id: 2, method: 'agent/show' });
@@ -78,6 +79,7 @@ test('non-objects and malformed requests are invalid requests (-32600)', async (
     t.is(answer.error?.code, -32600, line);
     t.is(answer.id, id, line);
     t.regex(answer.error?.message ?? '', message, line);
+    t.is(`invalid request: ${String((answer.error?.data as { reason?: string } | undefined)?.reason)}`, answer.error?.message ?? '', line);
   }
   c.destroy();
   await assertAlive(t, srv);
@@ -183,6 +185,7 @@ test('batches: one array of answers in any order, notifications left out, invali
   const empty = await c.next();
   t.false(Array.isArray(empty));
   t.is(empty.error?.code, -32600);
+  t.deepEqual(empty.error?.data, { reason: 'an empty batch' });
   t.is(empty.id, null);
   c.destroy();
   await assertAlive(t, srv);

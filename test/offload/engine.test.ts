@@ -267,3 +267,26 @@ test('one batch over two devices, in runs and interleaved: per-device counts and
   assertNicMatchesTable(t, engine, nic);
   nic.close();
 });
+
+test('a ufid given twice in one put: each input gets the outcome it led to; the table keeps the later', (t) => {
+  const { nic, engine } = setup();
+  const outs = engine.put([
+    { ufid: UFID_A, match: EXAMPLE_MATCH, actions: '2,1' },
+    { ufid: UFID_B, match: udpMatch(5), actions: '2' },
+    { ufid: UFID_A, match: EXAMPLE_MATCH, actions: '2' },
+  ]);
+  t.deepEqual(outs[0], { ufid: UFID_A, state: 'software', reason: '2 outputs' });
+  t.is(outs[1].state, 'offloaded');
+  t.is(outs[2].state, 'offloaded');
+  t.is(engine.get(UFID_A).actions, '2');
+  const back = engine.put([
+    { ufid: UFID_B, match: udpMatch(5), actions: '1' },
+    { ufid: UFID_B, match: `ct_state(0x21/0x21),${udpMatch(5)}`, actions: '1' },
+  ]);
+  t.is(back[0].state, 'offloaded');
+  t.is(back[0].mark, (back[0].flowId ?? -1) * 65536 + 0);
+  t.deepEqual(back[1], { ufid: UFID_B, state: 'software', reason: 'ct_state' });
+  t.is(engine.get(UFID_B).state, 'software');
+  assertNicMatchesTable(t, engine, nic);
+  nic.close();
+});
