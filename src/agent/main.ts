@@ -5,7 +5,7 @@
  * another agent holds the control socket), 2 for a usage error.
  */
 import { packageVersion } from '../cli/version';
-import { createLogger } from '../log';
+import { createLogger, LogFileError, type Logger } from '../log';
 import { Agent } from './agent';
 import { AGENT_HELP, parseAgentOptions, UsageError, type AgentOptions } from './options';
 
@@ -27,7 +27,15 @@ export function run(argv: string[]): void {
     process.stdout.write(`ovs-hwol-agent ${packageVersion()}\n`);
     return;
   }
-  const logger = createLogger({ level: options.logLevel, file: options.logFile });
+  let logger: Logger;
+  try {
+    logger = createLogger({ level: options.logLevel, file: options.logFile });
+  } catch (err) {
+    if (!(err instanceof LogFileError)) throw err;
+    process.stderr.write(`ovs-hwol-agent: ${err.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   const agent = new Agent(options, logger);
   const shutdown = (signal: string): void => {
     logger.info(`received ${signal}, stopping`);

@@ -6,6 +6,8 @@
  */
 import path from 'node:path';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log';
+import { RemoteSyntaxError } from '../ovsdb/errors';
+import { parseRemotes } from '../ovsdb/remote';
 
 export const DEFAULT_DB = 'unix:/var/run/openvswitch/db.sock';
 export { DEFAULT_CTL_SOCKET } from '../control/defaults';
@@ -157,6 +159,12 @@ export function parseAgentOptions(argv: readonly string[]): AgentOptions {
       case '--db': {
         const db = value();
         if (db.trim() === '') throw new UsageError('--db: empty remote list');
+        try {
+          parseRemotes(db);
+        } catch (err) {
+          if (err instanceof RemoteSyntaxError) throw new UsageError(`--db: ${err.message}`);
+          throw err;
+        }
         opts.db = db;
         break;
       }

@@ -13,6 +13,7 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
+import nodePath from 'node:path';
 import { MAX_SOCKET_PATH_BYTES } from './defaults';
 import { ControlServerError, ControlSocketInUseError } from './errors';
 
@@ -64,13 +65,24 @@ export async function claimSocketPath(path: string): Promise<'free' | 'replaced-
   return 'replaced-stale';
 }
 
+/**
+ * Why a socket cannot be made at `path` when its directory is missing (Node reports that as
+ * EACCES): `directory D does not exist`; undefined when the directory is there.
+ */
+function missingDirectory(path: string): string | undefined {
+  const dir = nodePath.dirname(nodePath.resolve(path));
+  const st = fs.statSync(dir, { throwIfNoEntry: false });
+  if (st === undefined) return `directory ${dir} does not exist`;
+  return st.isDirectory() ? undefined : `${dir} is not a directory`;
+}
+
 /** Listens on `path` with the socket file created mode 0600 (see the module comment). */
 export function listenPrivate(server: net.Server, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => {
       server.off('listening', onListening);
       if (errnoOf(err) === 'EADDRINUSE') reject(new ControlSocketInUseError(path));
-      else reject(new ControlServerError(`cannot listen on ${path}: ${err.message}`));
+      else reject(new ControlServerError(`cannot listen on ${path}: ${missingDirectory(path) ?? err.message}`));
     };
     const onListening = (): void => {
       server.off('error', onError);

@@ -38,8 +38,31 @@ function reason(err: unknown): string {
 }
 
 /**
- * Makes `dir` (and its parents) when missing and checks that files can be written in it, before any
- * frame is classified, so that a bad directory fails the call with nothing changed.
+ * Makes `dir` and its missing parents one by one, from the deepest that exists. (Not
+ * `mkdirSync(..., {recursive: true})`: on procfs and sysfs paths Node's recursive mkdir never
+ * returns.) Throws Node's error of the first step that fails.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let at = dir;
+  for (;;) {
+    const st = fs.statSync(at, { throwIfNoEntry: false });
+    if (st !== undefined) {
+      if (!st.isDirectory()) throw Object.assign(new Error(`${at} is not a directory`), { code: 'ENOTDIR' });
+      break;
+    }
+    missing.push(at);
+    const parent = path.dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (let i = missing.length - 1; i >= 0; i--) fs.mkdirSync(missing[i]);
+}
+
+/**
+ * Makes `dir` (and its parents) when missing and checks that a file can be written in it (by
+ * writing and removing one), before any frame is classified, so that a bad directory fails the
+ * call with nothing changed.
  * @returns the directory as an absolute path
  * @throws InjectError naming the directory and the reason
  */
@@ -47,9 +70,11 @@ export function preparePcapDir(dir: string): string {
   const abs = path.resolve(dir);
   try {
     const existing = fs.statSync(abs, { throwIfNoEntry: false });
-    if (existing === undefined) fs.mkdirSync(abs, { recursive: true });
+    if (existing === undefined) makeDirs(abs);
     else if (!existing.isDirectory()) throw new InjectError(`cannot write pcap files in ${abs}: it is not a directory`, abs);
-    fs.accessSync(abs, fs.constants.W_OK);
+    const probe = path.join(abs, `.ovs-hwol-write-test-${process.pid}`);
+    fs.writeFileSync(probe, '');
+    fs.unlinkSync(probe);
   } catch (err) {
     if (err instanceof InjectError) throw err;
     throw new InjectError(`cannot write pcap files in ${abs}: ${reason(err)}`, abs);

@@ -1,9 +1,12 @@
 import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { ControlError } from '../../src/control/errors';
 import { logSetHandler } from '../../src/control/log-set';
-import { createLogger, LOG_LEVELS } from '../../src/log';
+import { createLogger, LOG_LEVELS, LogFileError } from '../../src/log';
 
 /** A root logger like createLogger's, writing its lines into an array. */
 function capturingLogger(): { logger: winston.Logger; lines: string[] } {
@@ -49,4 +52,19 @@ test('an unknown level is -32602 naming the accepted levels, and the level is un
     t.deepEqual(err?.data, { field: 'level', keyword: 'enum', allowed: [...LOG_LEVELS] });
   }
   t.is(logger.level, 'info');
+});
+
+test('a log file that cannot be appended to is refused with the reason, and no directory is made', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hwlog-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const missing = path.join(dir, 'no', 'such', 'agent.log');
+  t.throws(() => createLogger({ file: missing }), { instanceOf: LogFileError, message: `cannot open log file ${missing}: directory ${path.dirname(missing)} does not exist` });
+  t.false(fs.existsSync(path.join(dir, 'no')));
+  t.throws(() => createLogger({ file: dir }), { instanceOf: LogFileError, message: `cannot open log file ${dir}: it is a directory` });
+  // procfs: Node's recursive mkdir would never return there.
+  t.throws(() => createLogger({ file: '/proc/ovs-hwol-nope/agent.log' }), { instanceOf: LogFileError, message: /directory \/proc\/ovs-hwol-nope does not exist/ });
+  const file = path.join(dir, 'agent.log');
+  const logger = createLogger({ file });
+  t.true(fs.existsSync(file));
+  logger.close();
 });

@@ -287,6 +287,13 @@ test('a stale socket left by a dead agent is replaced', async (t) => {
   await srv.stop();
 });
 
+test('a socket in a directory that does not exist is refused saying so (Node says EACCES)', async (t) => {
+  const socketPath = path.join(tempDir(), 'no-such-dir', 'agent.ctl');
+  const server = new ControlServer({ socketPath });
+  const err = await t.throwsAsync(server.start(), { instanceOf: ControlServerError });
+  t.is(err?.message, `cannot listen on ${socketPath}: directory ${path.dirname(socketPath)} does not exist`);
+});
+
 test('a live socket is refused with a clear error and left working', async (t) => {
   const srv = await startTestServer();
   const second = new ControlServer({ socketPath: srv.socketPath });

@@ -92,6 +92,8 @@ test('a pcapOut that cannot hold files fails before any frame is counted', (t) =
   const notDir = t.throws(() => engine.inject(1, [udpMatchFrame(0)], file), { instanceOf: InjectError, message: `cannot write pcap files in ${file}: it is not a directory` });
   t.is(notDir?.pcapOut, file);
   t.throws(() => engine.inject(1, [udpMatchFrame(0)], path.join(file, 'below')), { instanceOf: InjectError, message: /cannot write pcap files in .*plain-file\/below: ENOTDIR/ });
+  // procfs: Node's recursive mkdir never returns there; ours fails at the first level.
+  t.throws(() => engine.inject(1, [udpMatchFrame(0)], '/proc/ovs-hwol-nope/caps'), { instanceOf: InjectError, message: 'cannot write pcap files in /proc/ovs-hwol-nope/caps: ENOENT' });
   // Software statistics (nocount profile): untouched by the refused calls.
   t.is(engine.get(UFID_A).stats.packets, 0);
   engine.inject(1, [udpMatchFrame(0)], dir);
