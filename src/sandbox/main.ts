@@ -61,11 +61,13 @@ Try, in another terminal (or: source ${path.join(dir, 'env.sh')} and use vsctl /
   ${vsctl} set interface dpdk0 options:hw-port-id=0
   ${vsctl} set interface dpdk1 options:hw-port-id=1
   ${hwctl} ports/show
-  ${vsctl} set interface dpdk2 options:hw-port-id=0      # a conflict: dpdk0 holds 0
-  ${vsctl} remove interface dpdk0 options hw-port-id     # dpdk2 takes over
-  ${vsctl} set interface dpdk3 options:hw-port-id=abc    # invalid: a warning, no map entry
   ${hwctl} flow/put 'in_port(1),eth_type(0x0800),ipv4(src=192.168.1.2,dst=192.168.1.8,proto=17),udp(src=10025,dst=10026)' 2
-  ${hwctl} flow/dump
+  ${hwctl} flow/dump                                    # offloaded:yes, dp:hw
+  ${vsctl} set interface dpdk2 options:hw-port-id=0      # a conflict: dpdk0 holds 0
+  ${vsctl} remove interface dpdk0 options hw-port-id     # dpdk2 takes over; the flow from dpdk0 goes back to software
+  ${hwctl} flow/dump                                    # offloaded:no
+  ${vsctl} set interface dpdk3 options:hw-port-id=abc    # invalid: a warning, no map entry
+  ${hwctl} ports/show
   ${hwctl} agent/show
   ${hwctl} log/set debug
 

@@ -71,6 +71,41 @@ test('--help prints the usage and exits 0; an unknown argument exits 2 naming it
   t.regex(bad.out(), /unknown argument --bogus/);
 });
 
+test('the plain sandbox: every printed command works in the order printed, and flow/dump says what its comment says', async (t) => {
+  const sb = startSandbox([]);
+  try {
+    await waitFor('the sandbox instructions', () => sb.out().includes('Press Ctrl-C') || sb.child.exitCode !== null, 30_000, 50);
+    const text = sb.out();
+    const dir = /is running in (\S+)/.exec(text)?.[1] ?? '';
+    const block = text.slice(text.indexOf('Try, in another terminal'), text.indexOf('Press Ctrl-C'));
+    const lines = block.split('\n').slice(1).map((l) => l.trim()).filter((l) => l !== '');
+    t.true(lines.length >= 8, block);
+    let dumps = 0;
+    for (const line of lines) {
+      const words = shellWords(line.replace(/\s+#.*$/, ''));
+      const expected = /# (offloaded:(?:yes|no))/.exec(line)?.[1];
+      if (expected === undefined) {
+        await run(words[0], words.slice(1));
+        continue;
+      }
+      // The agent applies OVSDB changes a moment later: the dump says it once it has.
+      const out = await waitFor(`${expected} in flow/dump after the commands before it`, async () => {
+        const o = await run(words[0], words.slice(1));
+        return o.includes(expected) ? o : undefined;
+      }, 10_000, 50);
+      t.regex(out, new RegExp(`${expected}, dp:${expected.endsWith('yes') ? 'hw' : 'ovs'}, actions:2`));
+      dumps++;
+    }
+    t.is(dumps, 2, 'the printed flow/dump lines say what to expect');
+    sb.child.kill('SIGINT');
+    t.is(await sb.exited, 0);
+    t.deepEqual(processesUsing(dir), [], 'no daemon of the sandbox runs after Ctrl-C');
+    fs.rmSync(dir, { recursive: true, force: true });
+  } finally {
+    await stopSandbox(sb);
+  }
+});
+
 test('--with-vswitchd: the printed packet becomes a megaflow that the agent offloads; Ctrl-C stops every daemon', async (t) => {
   const sb = startSandbox(['--with-vswitchd']);
   try {
