@@ -46,7 +46,7 @@ import { hrUs, LatencyTracker } from './latency';
 import { AttemptList } from './attempt-list';
 import { HandleIndex } from './handle-index';
 import { injectFrames } from './packet-path';
-import { nicReason, outcomeOf, refusedVariantOf } from './put-outcome';
+import { nicReason, outcomeLine, outcomeOf, putSummary, refusedVariantOf } from './put-outcome';
 import { StatsSweep } from './stats-sweep';
 import { WaitQueue } from './wait-queue';
 
@@ -270,6 +270,11 @@ export class OffloadEngine {
     early.forEach((o, i) => {
       out[i] = o;
     });
+    const log = this.log;
+    if (log !== undefined && out.length > 0) {
+      log.info(putSummary(out));
+      if (log.isLevelEnabled('debug')) for (const o of out) log.debug(outcomeLine(o));
+    }
     return out;
   }
 
@@ -527,7 +532,11 @@ export class OffloadEngine {
     }
     if (handles.length > 0) this.backend.destroy(handles);
     this.serveWaiting();
-    if (ufids.length > 0) this.latency.recordMany(hrUs(start) / ufids.length, ufids.length);
+    if (ufids.length > 0) {
+      this.latency.recordMany(hrUs(start) / ufids.length, ufids.length);
+      const deleted = out.filter((o) => o.deleted).length;
+      this.log?.info(`del ${ufids.length} ufid${ufids.length === 1 ? '' : 's'}: ${deleted} deleted (${handles.length} rules destroyed), ${ufids.length - deleted} not found`);
+    }
     return out;
   }
 
@@ -564,6 +573,7 @@ export class OffloadEngine {
     this.attemptsPending.clear();
     this.builder.reset();
     this.pool.reset();
+    if (n > 0) this.log?.info(`flush: ${n} flows removed (${handles.length} rules destroyed)`);
     return n;
   }
 

@@ -42,3 +42,31 @@ export function refusedVariantOf(reason: string | undefined): VariantName | unde
   const name = m?.[1];
   return name !== undefined && Object.hasOwn(VARIANTS, name) ? (name as VariantName) : undefined;
 }
+
+/**
+ * One log line for a put: how many flows went where, with the commonest software reasons (at most
+ * three, most frequent first), e.g. `put 3 flows: 2 offloaded, 1 in software (1: ct_state)`.
+ */
+export function putSummary(outcomes: readonly PutOutcome[]): string {
+  let offloaded = 0;
+  let pending = 0;
+  const reasons = new Map<string, number>();
+  for (const o of outcomes) {
+    if (o.state === 'offloaded') offloaded++;
+    else if (o.state === 'pending') pending++;
+    else reasons.set(o.reason ?? 'no reason', (reasons.get(o.reason ?? 'no reason') ?? 0) + 1);
+  }
+  const software = outcomes.length - offloaded - pending;
+  let text = `put ${outcomes.length} flow${outcomes.length === 1 ? '' : 's'}: ${offloaded} offloaded, ${software} in software`;
+  if (software > 0) {
+    const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([r, n]) => `${n}: ${r}`);
+    text += ` (${top.join('; ')}${reasons.size > 3 ? `; ${reasons.size - 3} other reasons` : ''})`;
+  }
+  return pending > 0 ? `${text}, ${pending} pending` : text;
+}
+
+/** One flow's outcome as a log line: `ufid:U offloaded (flow_id N, mark 0x...)` or `ufid:U software: REASON`. */
+export function outcomeLine(o: PutOutcome): string {
+  const ids = o.flowId !== undefined ? ` (flow_id ${o.flowId}${o.mark !== undefined ? `, mark 0x${o.mark.toString(16)}` : ''})` : '';
+  return `ufid:${o.ufid} ${o.state}${ids}${o.reason !== undefined ? `: ${o.reason}` : ''}`;
+}
