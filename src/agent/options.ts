@@ -8,6 +8,7 @@ import path from 'node:path';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log';
 import { RemoteSyntaxError } from '../ovsdb/errors';
 import { parseRemotes } from '../ovsdb/remote';
+import { listProfiles } from '../native/profile';
 
 export const DEFAULT_DB = 'unix:/var/run/openvswitch/db.sock';
 export { DEFAULT_CTL_SOCKET } from '../control/defaults';
@@ -104,6 +105,8 @@ function parseBackend(text: string): BackendOption {
   if (profile === undefined || profile === '') throw new UsageError(`--backend: "${text}" is neither soft[:PROFILE | :FILE.json] nor dpdk`);
   if (profile.includes('/') || profile.endsWith('.json')) return { kind: 'soft', profile: path.resolve(profile) };
   if (!/^[\w-]+$/.test(profile)) throw new UsageError(`--backend: "${profile}" is neither a profile name nor a profile file (a path with / or ending in .json)`);
+  const shipped = listProfiles();
+  if (!shipped.includes(profile)) throw new UsageError(`--backend: no soft NIC profile "${profile}" (profiles: ${shipped.join(', ')}; or soft:FILE.json)`);
   return { kind: 'soft', profile };
 }
 
@@ -173,8 +176,10 @@ export function parseAgentOptions(argv: readonly string[]): AgentOptions {
       case '--dpdk-args': opts.dpdkArgs = value(); break;
       case '--flow-source': opts.flowSource = parseFlowSource(value()); break;
       case '--offload-types': {
-        const types = value().split(',').map((t) => t.trim()).filter((t) => t !== '');
-        if (types.length === 0) throw new UsageError('--offload-types: empty list');
+        const text = value();
+        const types = text.split(',').map((t) => t.trim());
+        if (types.every((t) => t === '')) throw new UsageError('--offload-types: empty list');
+        if (types.includes('')) throw new UsageError(`--offload-types: "${text}" has an empty type (types are separated by single commas)`);
         opts.offloadTypes = types;
         break;
       }

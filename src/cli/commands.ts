@@ -44,6 +44,8 @@ export interface CommandSpec {
   parse(args: readonly string[], ctx: ParseContext): unknown;
   /** Result -> human text (no trailing newline). */
   format(result: unknown, params: unknown): string;
+  /** The agent's error message said in the user's terms (e.g. a flow's file and line), if it can. */
+  describeError?(message: string, data: unknown, params: unknown): string | undefined;
 }
 
 const UFID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -68,10 +70,17 @@ function isDumpLine(text: string): boolean {
 
 /** The flows of a --file: one per line, either a dump line or "MATCH ACTIONS"; blank lines, # comments and dump headers skipped. */
 export function parseFlowFile(file: string, text: string): FlowInput[] {
+  return readFlowFile(file, text).flows;
+}
+
+/** {@link parseFlowFile}, with the 1-based line number of each flow. */
+function readFlowFile(file: string, text: string): { flows: FlowInput[]; lines: number[] } {
   const flows: FlowInput[] = [];
+  const lines: number[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || /^flow-dump from /.test(line)) return;
+    lines.push(i + 1);
     if (isDumpLine(line)) {
       flows.push(line);
       return;
@@ -81,7 +90,20 @@ export function parseFlowFile(file: string, text: string): FlowInput[] {
     flows.push({ match: fields[0], actions: fields[1] });
   });
   if (flows.length === 0) throw new CliUsageError(`${file} holds no flows`);
-  return flows;
+  return { flows, lines };
+}
+
+/** Where the flows of a flow/put --file came from, by the params object sent (for describeError). */
+const FLOW_FILES = new WeakMap<object, { file: string; lines: readonly number[] }>();
+
+/** An agent error about `flows[i]` of a --file, said as `FILE:LINE`. */
+function describeFlowPutError(message: string, data: unknown, params: unknown): string | undefined {
+  const origin = typeof params === 'object' && params !== null ? FLOW_FILES.get(params) : undefined;
+  const field = typeof data === 'object' && data !== null ? (data as { field?: unknown }).field : undefined;
+  const m = typeof field === 'string' ? /^flows\[(\d+)\]$/.exec(field) : null;
+  const line = m === null ? undefined : origin?.lines[Number(m[1])];
+  if (origin === undefined || m === null || line === undefined) return undefined;
+  return message.replace(`flows[${m[1]}]`, `${origin.file}:${line}`);
 }
 
 function parseFlowPut(args: readonly string[], ctx: ParseContext): { flows: FlowInput[] } {
@@ -96,7 +118,11 @@ function parseFlowPut(args: readonly string[], ctx: ParseContext): { flows: Flow
     } catch (err) {
       throw new CliUsageError(`flow/put: cannot read ${fileArg}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    return { flows: parseFlowFile(fileArg === '-' ? 'stdin' : fileArg, text) };
+    const file = fileArg === '-' ? 'stdin' : fileArg;
+    const { flows, lines } = readFlowFile(file, text);
+    const params = { flows };
+    FLOW_FILES.set(params, { file, lines });
+    return params;
   }
   if (args.some((a) => a.startsWith('-') && a.length > 1)) throw new CliUsageError(`flow/put: unknown option ${args.find((a) => a.startsWith('-'))}`);
   if (args.length === 1) {
@@ -162,6 +188,8 @@ function parseInjectInput(args: readonly string[], ctx: ParseContext): { port: s
     if (!ctx.isFile(file)) throw new CliUsageError(`packet/inject: ${rest[0]} is not a readable file`);
     return { port, pcap: file };
   }
+  const file = rest.find((text) => /\.pcap(ng)?$/i.test(text) || text.includes('/'));
+  if (file !== undefined && rest.length > 1) throw new CliUsageError(`packet/inject: give one pcap file or hex frames, not both ("${file}" is a file)`);
   const frames = rest.map((text) => {
     const hex = text.replace(/^0x/i, '').replace(/[\s:]/g, '');
     if (!/^([0-9a-f]{2})+$/i.test(hex)) throw new CliUsageError(`packet/inject: "${text.length > 40 ? `${text.slice(0, 37)}...` : text}" is neither a pcap file nor a frame in hex (an even number of hex digits)`);
@@ -193,6 +221,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     parse: parseFlowPut,
     format: formatFlowPut,
+    describeError: describeFlowPutError,
   },
   {
     method: 'flow/del',

@@ -61,7 +61,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return EXIT_OK;
   } catch (err) {
     if (err instanceof ControlConnectError || err instanceof ControlTimeoutError) return fail(err.message, EXIT_USAGE);
-    if (err instanceof ControlError) return fail(`${method}: ${err.message}`, EXIT_AGENT_ERROR);
+    if (err instanceof ControlError) {
+      const said = findCommand(method)?.describeError?.(err.message, err.data, params) ?? err.message;
+      return fail(`${method}: ${said}`, EXIT_AGENT_ERROR);
+    }
     return fail(`${method}: ${(err as Error).message}`, EXIT_USAGE);
   } finally {
     await client?.close();

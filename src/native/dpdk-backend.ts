@@ -59,7 +59,16 @@ export function initEal(args: readonly string[] | string, addon: NativeAddon = d
     if (eal.userArgs.length === userArgs.length && eal.userArgs.every((a, i) => a === userArgs[i])) return eal.info;
     throw new DpdkError(`EAL is already initialised with "${eal.userArgs.join(' ')}"; it can be initialised once per process`, EALREADY, 'rte_eal_init');
   }
-  const info = dpdk.ealInit(userArgs);
+  let info: EalInfo;
+  try {
+    info = dpdk.ealInit(userArgs);
+  } catch (err) {
+    // Without hugepages (or the rights to map them) EAL fails with a bare errno: say what to try.
+    if (err instanceof DpdkError && err.operation === 'rte_eal_init' && !userArgs.includes('--no-huge')) {
+      throw new DpdkError(`${err.message} (without hugepages, or not as root, try --dpdk-args "--no-huge -m 512 ...")`, err.errno, err.operation);
+    }
+    throw err;
+  }
   eal = { userArgs, info };
   return info;
 }

@@ -93,6 +93,11 @@ test('pcap injection, flow/put --file, flush, and errors through ovs-hwol-ctl', 
   const { server, agent } = await setup(t);
   const file = path.join(server.dir, 'flows.txt');
   fs.writeFileSync(file, `${MATCH} 2\n# a comment\nufid:${UFID}, in_port(2),eth_type(0x0800),ipv4(src=192.168.1.8,dst=192.168.1.2,proto=17),udp(src=10026,dst=10025), actions:1\nct_state(0x21/0x21),${MATCH} 2\n`);
+  const typo = path.join(server.dir, 'bad-flows.txt');
+  fs.writeFileSync(typo, `# two flows, the second with a typo\n${MATCH} 2\n\n${MATCH.replace('192.168.1.8', '192.168.1.300')} 2\n`);
+  const typoErr = await t.throwsAsync(ctl(agent, 'flow/put', '--file', typo), { instanceOf: CommandError });
+  t.is(typoErr?.exitCode, 1);
+  t.regex(typoErr?.message ?? '', new RegExp(`flow/put: invalid params: ${typo.replace(/[.]/g, '\\.')}:4: .*192\\.168\\.1\\.300`));
   const putOut = await ctl(agent, 'flow/put', '--file', file);
   const lines = putOut.trim().split('\n');
   t.is(lines.length, 3);
@@ -334,9 +339,14 @@ test('port changes in OVSDB: a hw-port-id conflict keeps the holder, and the cla
 test('a bad backend profile stops the agent at start with a clear message', async (t) => {
   const server = await startOvsdbServer();
   t.teardown(() => server.destroy());
+  // An unknown profile name is a usage error; a profile file is read at start.
   const err = await t.throwsAsync(run(process.execPath, [AGENT_BIN, '--db', server.remote, '--ctl-socket', path.join(server.dir, 'x.ctl'), '--backend', 'soft:nosuchprofile']), { instanceOf: CommandError });
-  t.is((err).exitCode, 1);
-  t.regex(err?.message ?? '', /no soft NIC profile "nosuchprofile"/);
+  t.is((err).exitCode, 2);
+  t.regex(err?.message ?? '', /no soft NIC profile "nosuchprofile" \(profiles: full, nocount, nomark, xl710; or soft:FILE.json\)/);
+  const missing = path.join(server.dir, 'nosuch.json');
+  const fileErr = await t.throwsAsync(run(process.execPath, [AGENT_BIN, '--db', server.remote, '--ctl-socket', path.join(server.dir, 'x.ctl'), '--backend', `soft:${missing}`]), { instanceOf: CommandError });
+  t.is((fileErr).exitCode, 1);
+  t.regex(fileErr?.message ?? '', /no soft NIC profile ".*nosuch\.json": ENOENT/);
 });
 
 test('--backend soft:FILE.json runs the agent on a NIC described by a profile file (one that needs QUEUE with MARK)', async (t) => {

@@ -55,6 +55,8 @@ const bad: Array<[string[], RegExp]> = [
   [['--max-hw-ports', '32768'], /out of range/],
   [['--max-hw-ports', '0x10'], /"0x10" is not a whole number/],
   [['--backend', 'hard'], /--backend: "hard"/],
+  [['--backend', 'soft:nosuch'], /^--backend: no soft NIC profile "nosuch" \(profiles: full, nocount, nomark, xl710; or soft:FILE.json\)$/],
+  [['--offload-types', 'dpdk,,foo'], /^--offload-types: "dpdk,,foo" has an empty type/],
   [['--db', 'bogus'], /^--db: invalid OVSDB remote "bogus": expected unix:PATH, tcp:HOST:PORT or ssl:HOST:PORT$/],
   [['--db', 'unix:/a,tcp:127.0.0.1:99999'], /^--db: invalid OVSDB remote "tcp:127.0.0.1:99999": port 99999 is out of range 1\.\.65535$/],
   [['--flow-source', 'vswitchd:'], /--flow-source/],

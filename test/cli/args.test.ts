@@ -111,6 +111,10 @@ test('packet/inject: PORT by name or number, then a pcap file or hex frames', (t
   t.throws(() => parse('packet/inject', ['dpdk0', 'gone.pcap']), { instanceOf: CliUsageError, message: /gone.pcap is not a readable file/ });
   t.throws(() => parse('packet/inject', ['dpdk0', 'abc']), { instanceOf: CliUsageError, message: /"abc" is neither a pcap file nor a frame in hex/ });
   t.throws(() => parse('packet/inject', ['99999999999', '00']), { instanceOf: CliUsageError, message: /out of range/ });
+  t.throws(() => parse('packet/inject', ['dpdk0', 'cap.pcap', 'deadbeef'], ctx({ '/work/dir/cap.pcap': '' })), {
+    instanceOf: CliUsageError,
+    message: 'packet/inject: give one pcap file or hex frames, not both ("cap.pcap" is a file)',
+  });
 });
 
 test('packet/inject --pcap-out DIR, before or after the frames, resolved against the working directory', (t) => {
