@@ -149,7 +149,13 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     if (agent && agent.exitCode === null) {
       const exited = new Promise((r) => agent?.once('exit', r));
       agent.kill('SIGTERM');
+      // An agent that does not stop within 10 s (stuck) is killed, so that Ctrl-C always ends the sandbox.
+      const timer = setTimeout(() => {
+        process.stderr.write('ovs-hwol-agent did not stop within 10 s of SIGTERM; killing it\n');
+        agent?.kill('SIGKILL');
+      }, 10_000);
       await exited;
+      clearTimeout(timer);
     }
     await cleanup();
     process.stderr.write(`sandbox stopped; its files (database, logs) are kept in ${dir}\n`);
