@@ -2,7 +2,7 @@
  * The offload methods on a real control socket (in-process server and client): results satisfy
  * schema/control-api.schema.json, errors carry their codes, and the CLI formats them.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,16 +10,21 @@ import { formatFlowFlush, formatFlowGet, formatOffloadStats } from '../../src/cl
 import { ControlClient, ControlError, ControlServer, validateResult } from '../../src/control';
 import { SoftNicBackend } from '../../src/native/soft-backend';
 import { OffloadEngine, OffloadErrorCode, registerOffloadMethods } from '../../src/offload';
+import type { OffloadMethodsOptions } from '../../src/offload/control-methods';
 import { EXAMPLE_MATCH, portMap, udpFrame } from './helpers';
 
 const UFID = '1de117b4-df58-4ca7-a3da-f84eb3479ea0';
 
-test('every offload method answers with a result its schema accepts', async (t) => {
+/**
+ * An engine on a fresh full-profile soft NIC (dpdk0 = odp 1 on hw-port-id 0, dpdk1 = odp 2 on 1)
+ * behind a control server on a private socket, and a client; all stopped and removed at teardown.
+ */
+async function offloadServer(t: ExecutionContext, options?: OffloadMethodsOptions): Promise<{ dir: string; nic: SoftNicBackend; engine: OffloadEngine; client: ControlClient }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hwoff-'));
   const nic = new SoftNicBackend('full');
   const engine = new OffloadEngine({ backend: nic, ports: portMap({ 1: 0, 2: 1 }, { dpdk0: 1, dpdk1: 2 }) });
   const server = new ControlServer({ socketPath: path.join(dir, 'ctl') });
-  registerOffloadMethods(server, () => engine);
+  registerOffloadMethods(server, () => engine, options);
   await server.start();
   const client = await ControlClient.connect(server.socketPath);
   t.teardown(async () => {
@@ -28,6 +33,11 @@ test('every offload method answers with a result its schema accepts', async (t) 
     nic.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+  return { dir, nic, engine, client };
+}
+
+test('every offload method answers with a result its schema accepts', async (t) => {
+  const { dir, nic, engine, client } = await offloadServer(t);
   const check = (method: string, result: unknown): void => {
     const v = validateResult(method, result);
     t.true(v.ok, `${method}: ${v.ok ? '' : v.message}`);
@@ -80,20 +90,8 @@ test('every offload method answers with a result its schema accepts', async (t) 
 });
 
 test('with a read-only flow source, flow/put, flow/del and flow/flush are refused and change nothing; reads still work', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hwoff-'));
-  const nic = new SoftNicBackend('full');
-  const engine = new OffloadEngine({ backend: nic, ports: portMap({ 1: 0, 2: 1 }, { dpdk0: 1, dpdk1: 2 }) });
+  const { nic, engine, client } = await offloadServer(t, { readOnlyFlowSource: 'vswitchd:/run/ovs-vswitchd.ctl' });
   engine.put([{ ufid: UFID, match: EXAMPLE_MATCH, actions: '2' }]);
-  const server = new ControlServer({ socketPath: path.join(dir, 'ctl') });
-  registerOffloadMethods(server, () => engine, { readOnlyFlowSource: 'vswitchd:/run/ovs-vswitchd.ctl' });
-  await server.start();
-  const client = await ControlClient.connect(server.socketPath);
-  t.teardown(async () => {
-    client.close();
-    await server.stop();
-    nic.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
   const writes: Array<[string, unknown]> = [
     ['flow/put', { flows: [{ match: EXAMPLE_MATCH.replace('10025', '10027'), actions: '2' }] }],
     ['flow/del', { ufids: [UFID] }],
