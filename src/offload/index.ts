@@ -8,6 +8,6 @@ export { FlowIdPool, FLOW_ID_POOL_SIZE } from './flow-id-pool';
 export { flowPorts, parseFlowInput, type FlowInput, type ParsedFlow } from './flow-input';
 export { LatencyTracker, type LatencySummary } from './latency';
 export { parsePcap, readPcapFile, writePcap, type PcapCapture } from './pcap';
-export { captureFileName, type WrittenCapture } from './pcap-out';
+export type { WrittenCapture } from './pcap-out';
 export { registerOffloadMethods, OffloadErrorCode } from './control-methods';
 export { FlowInputError, FlowNotFoundError, InjectError, OffloadUsageError, PcapError } from './errors';

@@ -83,7 +83,7 @@ export function preparePcapDir(dir: string): string {
 }
 
 /** The file name of a group: `port-N.pcap` or `miss.pcap`. */
-export function captureFileName(port: number | 'miss'): string {
+function captureFileName(port: number | 'miss'): string {
   return port === 'miss' ? 'miss.pcap' : `port-${port}.pcap`;
 }
 

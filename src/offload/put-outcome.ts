@@ -54,7 +54,10 @@ export function putSummary(outcomes: readonly PutOutcome[]): string {
   for (const o of outcomes) {
     if (o.state === 'offloaded') offloaded++;
     else if (o.state === 'pending') pending++;
-    else reasons.set(o.reason ?? 'no reason', (reasons.get(o.reason ?? 'no reason') ?? 0) + 1);
+    else {
+      const reason = o.reason ?? 'no reason';
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    }
   }
   const software = outcomes.length - offloaded - pending;
   let text = `put ${outcomes.length} flow${outcomes.length === 1 ? '' : 's'}: ${offloaded} offloaded, ${software} in software`;
